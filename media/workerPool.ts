@@ -1,0 +1,137 @@
+/**
+ * A pool of mediasoup workers. Rooms get a router on the least-loaded live worker; a worker that
+ * dies is replaced and the pool emits `workerDied` so the rooms on it can be rebuilt elsewhere.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { loadMediasoup, type types } from './mediasoup.js';
+import { ROUTER_MEDIA_CODECS } from './codecs.js';
+
+/** Settings of `WorkerPool.create()`. */
+export interface WorkerPoolOptions {
+  readonly workerBin: string;
+  /** Number of workers (one process each). */
+  readonly count: number;
+  readonly rtcMinPort: number;
+  readonly rtcMaxPort: number;
+  readonly logLevel: 'debug' | 'warn' | 'error' | 'none';
+  readonly logger: Logger;
+}
+
+/** Public view of one worker, for `/readyz` and telemetry. */
+export interface WorkerStatus {
+  readonly index: number;
+  readonly pid: number;
+  readonly alive: boolean;
+  readonly routers: number;
+}
+
+interface Slot {
+  index: number;
+  worker: types.Worker;
+  routers: Set<types.Router>;
+}
+
+/** Events of the pool. */
+export interface WorkerPoolEvents {
+  /** A worker process died; `routers` were closed with it. A replacement is being started. */
+  workerDied: [{ index: number; pid: number; routerIds: string[] }];
+  /** A replacement worker is up. */
+  workerReplaced: [{ index: number; pid: number }];
+}
+
+export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
+  #closed = false;
+  readonly #slots: Slot[] = [];
+  readonly #log: Logger;
+
+  private constructor(private readonly opts: WorkerPoolOptions) {
+    super();
+    this.#log = opts.logger.child({ module: 'worker-pool' });
+  }
+
+  /** Starts `opts.count` workers. */
+  static async create(opts: WorkerPoolOptions): Promise<WorkerPool> {
+    const pool = new WorkerPool(opts);
+    try {
+      for (let i = 0; i < opts.count; i++) pool.#slots.push(await pool.#spawn(i));
+    } catch (err) {
+      pool.close();
+      throw err;
+    }
+    pool.#log.info({ workers: opts.count }, 'createWorkerPool() ready');
+    return pool;
+  }
+
+  async #spawn(index: number): Promise<Slot> {
+    const ms = await loadMediasoup(this.opts.workerBin);
+    const worker = await ms.createWorker({
+      logLevel: this.opts.logLevel,
+      rtcMinPort: this.opts.rtcMinPort,
+      rtcMaxPort: this.opts.rtcMaxPort,
+      appData: { index },
+    });
+    const slot: Slot = { index, worker, routers: new Set() };
+    worker.on('died', (err: Error) => this.#onDied(slot, err));
+    this.#log.info({ index, pid: worker.pid }, 'spawnWorker() started');
+    return slot;
+  }
+
+  #onDied(slot: Slot, err: Error): void {
+    if (this.#closed) return;
+    const routerIds = [...slot.routers].map((r) => r.id);
+    slot.routers.clear();
+    this.#log.error({ index: slot.index, pid: slot.worker.pid, err: err.message, routers: routerIds.length }, 'worker died');
+    this.emit('workerDied', { index: slot.index, pid: slot.worker.pid, routerIds });
+    this.#spawn(slot.index).then(
+      (fresh) => {
+        if (this.#closed) {
+          fresh.worker.close();
+          return;
+        }
+        this.#slots[slot.index] = fresh;
+        this.emit('workerReplaced', { index: fresh.index, pid: fresh.worker.pid });
+      },
+      (spawnErr: unknown) => this.#log.error({ err: spawnErr }, 'respawnWorker() failed'),
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Status of every worker. */
+  statuses(): WorkerStatus[] {
+    return this.#slots.map((s) => ({ index: s.index, pid: s.worker.pid, alive: !s.worker.closed, routers: s.routers.size }));
+  }
+
+  /** True when every worker is running. */
+  get allAlive(): boolean {
+    return this.#slots.length > 0 && this.#slots.every((s) => !s.worker.closed);
+  }
+
+  /** Creates a router on the live worker with the fewest routers. */
+  async createRouter(appData: Record<string, unknown> = {}): Promise<types.Router> {
+    if (this.#closed) throw new Error('createRouter(): pool closed');
+    const live = this.#slots.filter((s) => !s.worker.closed);
+    const slot = live.sort((a, b) => a.routers.size - b.routers.size)[0];
+    if (!slot) throw new Error('createRouter(): no live media worker');
+    const router = await slot.worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS, appData: { ...appData, workerIndex: slot.index } });
+    slot.routers.add(router);
+    router.observer.once('close', () => slot.routers.delete(router));
+    return router;
+  }
+
+  /** Process id of the worker that hosts `router` (tests kill it to prove recovery). */
+  workerPidOf(router: types.Router): number | undefined {
+    return this.#slots.find((s) => s.routers.has(router))?.worker.pid;
+  }
+
+  /** Closes every worker. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#slots) s.worker.close();
+    this.#log.info('closeWorkerPool() closed');
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The whole service: database, media workers, HTTP, Socket.IO, started in dependency order and
+ * shut down in the reverse order (HTTP → sockets → media workers → database).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
+import type { Config } from '../config/index.js';
+import { WorkerPool } from '../media/workerPool.js';
+import type { Logger } from './logger.js';
+import { createApp } from './app.js';
+import { Database } from './db/database.js';
+import { buildApi } from './api.js';
+import { attachSignaling, type Signaling } from './signaling/index.js';
+
+/** A running service. */
+export class Service {
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly database: Database,
+    readonly media: WorkerPool,
+    readonly httpServer: http.Server,
+    readonly io: SocketServer,
+    readonly signaling: Signaling,
+  ) {}
+
+  /** Starts everything and listens on `config.http`. */
+  static async create(config: Config, logger: Logger): Promise<Service> {
+    const database = await Database.create(config, logger);
+    let media: WorkerPool | undefined;
+    try {
+      media = await WorkerPool.create({
+        workerBin: config.media.workerBin,
+        count: config.media.workers,
+        rtcMinPort: config.media.rtcMinPort,
+        rtcMaxPort: config.media.rtcMaxPort,
+        logLevel: config.media.logLevel,
+        logger,
+      });
+      const pool = media;
+      const api = await buildApi({ config, logger, database });
+      const app = createApp({
+        config,
+        logger,
+        api: api.router,
+        readiness: {
+          database: () => database.ping(),
+          media: () => ({ ok: pool.allAlive, workers: pool.statuses() }),
+        },
+      });
+      const httpServer = http.createServer(app);
+      const io = new SocketServer(httpServer, {
+        serveClient: false,
+        // Signalling messages are small; anything larger is refused before it is parsed.
+        maxHttpBufferSize: 64 * 1024,
+        cors: { origin: false },
+      });
+      const signaling = attachSignaling({ io, config, logger, media: pool, api });
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.http.port, config.http.host, () => resolve());
+      });
+      const service = new Service(config, logger, database, pool, httpServer, io, signaling);
+      logger.info({ port: service.port }, 'startService() listening');
+      return service;
+    } catch (err) {
+      media?.close();
+      await database.close();
+      throw err;
+    }
+  }
+
+  /** The port actually bound (useful with PORT=0). */
+  get port(): number {
+    return (this.httpServer.address() as AddressInfo).port;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Ordered shutdown. Idempotent: later calls wait for the first. */
+  close(): Promise<void> {
+    if (!this.#closing) this.#closing = this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const log = this.logger.child({ module: 'shutdown' });
+    log.info('closeService() stopping HTTP');
+    const httpClosed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    this.httpServer.closeIdleConnections();
+    log.info('closeService() closing sockets');
+    await this.signaling.close();
+    await this.io.close();
+    this.httpServer.closeAllConnections();
+    await httpClosed;
+    log.info('closeService() closing media workers');
+    this.media.close();
+    log.info('closeService() closing database');
+    await this.database.close();
+    log.info('closeService() done');
+  }
+}

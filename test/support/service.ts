@@ -1,0 +1,66 @@
+/**
+ * Starts the real service on port 0 against the test database, with every log line captured so
+ * tests can assert what was (and was not) logged.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import mongoose from 'mongoose';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createLogger } from '../../server/logger.js';
+import { Service } from '../../server/service.js';
+import { ROOT, testDatabaseUri } from './hooks.js';
+
+/** Every log line written by every service started in this test process. */
+export const capturedLogs: string[] = [];
+
+/** A running service for a test. */
+export interface TestService {
+  readonly service: Service;
+  readonly config: Config;
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Environment every test service shares; `env` overrides it. */
+export function testEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    MONGODB_URI: testDatabaseUri(),
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wb-test-data-')),
+    MEDIA_WORKERS: '1',
+    CLIENT_DIR: path.join(ROOT, 'dist/client'),
+    FERRETDB_BIN: path.join(ROOT, 'tools/ferretdb/bin/ferretdb'),
+    ...env,
+  };
+}
+
+/** Starts a service; call `close()` in `after`/`afterEach`. */
+export async function startTestService(env: Record<string, string | undefined> = {}): Promise<TestService> {
+  const config = loadConfig(testEnv(env));
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      capturedLogs.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const service = await Service.create(config, createLogger(config.logLevel, sink));
+  return {
+    service,
+    config,
+    url: `http://127.0.0.1:${service.port}`,
+    close: () => service.close(),
+  };
+}
+
+/** Removes every document of every collection (between tests). */
+export async function clearDatabase(): Promise<void> {
+  const db = mongoose.connection.db;
+  if (!db) return;
+  for (const c of await db.collections()) await c.deleteMany({});
+}
