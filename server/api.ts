@@ -6,6 +6,7 @@ import { Router } from 'express';
 import type { Config } from '../config/index.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
+import type { RoomAccess } from './signaling/ports.js';
 
 /** What the domains are built from. */
 export interface ApiDeps {
@@ -17,6 +18,8 @@ export interface ApiDeps {
 /** The built API: its router plus the services other layers call. */
 export interface Api {
   readonly router: Router;
+  /** What live rooms need from the records domains (undefined until the sessions domain exists). */
+  readonly roomAccess?: RoomAccess;
 }
 
 /** Builds every domain's routes. */
