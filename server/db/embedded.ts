@@ -77,6 +77,9 @@ export class EmbeddedDatabase {
         `--state-dir=${dataDir}`,
         '--debug-addr=-',
         '--telemetry=disable',
+        '--log-level=warn',
+        // A crashed service must not leave an orphan database holding the data folder.
+        '--exit-with-parent',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
