@@ -10,9 +10,9 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV MEDIASOUP_WORKER_BIN=/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker
 COPY package.json package-lock.json ./
-# mediasoup's own postinstall (a C++ build) is denied in package.json's allowScripts: the worker
-# comes from Debian's package in the runtime stage.
-RUN npm ci --no-audit --no-fund
+# No install scripts: mediasoup's postinstall would build its C++ worker (the worker comes from
+# Debian's package instead), and argon2 and esbuild load their shipped prebuilt binaries.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.base.json ./
 COPY config ./config
 COPY server ./server
