@@ -55,7 +55,7 @@ async function fill(): Promise<void> {
 }
 
 async function run(title: string, url: string, token: string): Promise<void> {
-  const r = await autocannon({ url, connections: 10, duration: 10, headers: { authorization: `Bearer ${token}` } });
+  const r = await autocannon({ url, connections: 10, duration: 10, timeout: 60, headers: { authorization: `Bearer ${token}` } });
   console.log(`${title}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
 }
 
@@ -73,6 +73,11 @@ async function main(): Promise<void> {
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-admin', password: 'bench-admin-password' }) });
     const { token } = (await login.json()) as { token: string };
     await run('GET /api/sessions?limit=50', `${base}/api/sessions?limit=50`, token);
+    for (const g of ['year', 'countryPair']) {
+      const t1 = Date.now();
+      await fetch(`${base}/api/reports/summary?groupBy=${g}`, { headers: { authorization: `Bearer ${token}` } });
+      console.log(`GET /api/reports/summary?groupBy=${g}: cold (uncached) computation ${Date.now() - t1} ms`);
+    }
     await run('GET /api/reports/summary?groupBy=year', `${base}/api/reports/summary?groupBy=year`, token);
     await run('GET /api/reports/summary?groupBy=countryPair', `${base}/api/reports/summary?groupBy=countryPair`, token);
   } finally {

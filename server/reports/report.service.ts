@@ -19,8 +19,12 @@ type GroupRow = { _id: unknown; n: number; months?: number };
 
 const UNKNOWN = 'unknown';
 
-/** How long a computed summary is reused (FerretDB scans every row for each aggregation). */
-export const SUMMARY_CACHE_MS = 15_000;
+/**
+ * How long a computed summary is reused. FerretDB scans every row for each aggregation (seconds
+ * at 100 000 sentences), so results are kept until this process records a change
+ * (`invalidate()`), or for this long at most to pick up writes made by other processes.
+ */
+export const SUMMARY_CACHE_MS = 5 * 60_000;
 
 /** Builds the summary report. */
 export class ReportService {
