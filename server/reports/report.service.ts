@@ -15,7 +15,7 @@ interface Raw {
   sentenceMonths: number;
 }
 
-type GroupRow = { _id: unknown; n: number; months?: number };
+type GroupRow = { _id: unknown; n: number };
 
 const UNKNOWN = 'unknown';
 
@@ -56,14 +56,18 @@ export class ReportService {
     if (q.from !== undefined) years.$gte = q.from;
     if (q.to !== undefined) years.$lte = q.to;
     const yearMatch = Object.keys(years).length > 0 ? { year: years } : {};
-    const [held, witnesses, sentenced] = await Promise.all([
+    const convicted = { $match: { outcome: 'convicted', ...yearMatch } };
+    // Separate pipelines for the count and the months: FerretDB 1.24 returns 0 for a field $sum
+    // that shares a $group with a constant $sum.
+    const [held, witnesses, sentenced, months] = await Promise.all([
       SessionModel.aggregate<GroupRow>([{ $match: { status: 'ended', ...yearMatch } }, { $group: { _id: key, n: { $sum: 1 } } }]),
       SessionModel.aggregate<GroupRow>([
         { $match: { status: 'ended', ...yearMatch } },
         { $group: { _id: { k: key, w: '$witnessId' }, c: { $sum: 1 } } },
         { $group: { _id: '$_id.k', n: { $sum: 1 } } },
       ]),
-      SentenceModel.aggregate<GroupRow>([{ $match: { outcome: 'convicted', ...yearMatch } }, { $group: { _id: key, n: { $sum: 1 }, months: { $sum: '$termMonths' } } }]),
+      SentenceModel.aggregate<GroupRow>([convicted, { $group: { _id: key, n: { $sum: 1 } } }]),
+      SentenceModel.aggregate<GroupRow>([convicted, { $group: { _id: key, n: { $sum: '$termMonths' } } }]),
     ]);
     const raw = new Map<string, Raw>();
     const row = (id: unknown): Raw => {
@@ -74,7 +78,8 @@ export class ReportService {
     };
     for (const g of held) row(g._id).sessionsHeld = g.n;
     for (const g of witnesses) row(g._id).witnessesTestified = g.n;
-    for (const g of sentenced) Object.assign(row(g._id), { defendantsSentenced: g.n, sentenceMonths: g.months ?? 0 });
+    for (const g of sentenced) row(g._id).defendantsSentenced = g.n;
+    for (const g of months) row(g._id).sentenceMonths = g.n;
     const rows = [...raw.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, r]) => this.#suppress(group, r));
     return { groupBy: q.groupBy, from: q.from ?? null, to: q.to ?? null, threshold: this.settings.suppressionThreshold, rows };
   }
