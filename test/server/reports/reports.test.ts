@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { seedDemoData } from '../../../scripts/seedData.js';
 import { testDatabaseUri } from '../../support/hooks.js';
-import { SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
+import { createScenario, SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
 import { startTestService, type TestService } from '../../support/service.js';
 
 type Counts = Record<string, { held: number; witnesses: Set<string>; sentenced: number; months: number }>;
@@ -38,6 +38,9 @@ describe('reports on the seed data', () => {
     svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reports') });
     await mongoose.connection.db!.dropDatabase();
     await seedDemoData(svc.config);
+    // Restart so the configured administrator (dropped above) is created again.
+    await svc.close();
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reports') });
     const res = await request(svc.url).post('/api/auth/login').send({ username: 'demo.staff', password: 'demo-staff-password' }).expect(200);
     token = res.body.token as string;
   });
@@ -75,6 +78,25 @@ describe('reports on the seed data', () => {
     expect(lines).to.have.length(json.body.rows.length + 1);
     const first = json.body.rows[0] as Record<string, unknown>;
     expect(lines[1]).to.equal([first.group, first.sessionsHeld, first.witnessesTestified, first.defendantsSentenced, first.sentenceMonths ?? ''].join(','));
+  });
+
+  it('ending a session and recording a sentence through the API update the report at once', async function () {
+    this.timeout(30_000);
+    const sc = await createScenario(svc, { fromCountry: 'AL', courtCountry: 'ME' });
+    const summary = async () => (await request(svc.url).get('/api/reports/summary?groupBy=countryPair').set('Authorization', bearer(token)).expect(200)).body.rows as { group: string }[];
+    expect((await summary()).map((r) => r.group)).not.to.include('AL-ME');
+    const op = bearer(sc.users.operator.token);
+    for (const status of ['lobby', 'live', 'ended']) await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', op).send({ status }).expect(200);
+    const pr = bearer(sc.users.prosecutor.token);
+    for (const d of sc.defendantIds) await request(svc.url).post('/api/sentences').set('Authorization', pr).send({ trialId: sc.trialId, defendantId: d, date: '2026-03-01', termMonths: 40, outcome: 'convicted' }).expect(201);
+    await request(svc.url).post('/api/sentences').set('Authorization', pr).send({ trialId: sc.trialId, defendantId: sc.defendantIds[0], date: '2026-03-01', termMonths: 40, outcome: 'convicted' }).expect(409);
+    const row = (await summary()).find((r) => r.group === 'AL-ME');
+    expect(row).to.deep.equal({ group: 'AL-ME', sessionsHeld: '<3', witnessesTestified: '<3', defendantsSentenced: '<3', sentenceMonths: null });
+    for (const groupBy of ['year', 'countryPair'] as const) {
+      const res = await request(svc.url).get(`/api/reports/summary?groupBy=${groupBy}`).set('Authorization', bearer(token)).expect(200);
+      const expected = await independentCounts(groupBy);
+      for (const r of res.body.rows as { group: string; sessionsHeld: unknown }[]) expect(r.sessionsHeld, r.group).to.equal(shown(expected[r.group]!.held));
+    }
   });
 
   it('answers 400 when from is after to', async () => {
