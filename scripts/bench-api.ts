@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${service.port}`;
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-admin', password: 'bench-admin-password' }) });
     const { token } = (await login.json()) as { token: string };
+    await run('GET /api/sessions (default page of 20)', `${base}/api/sessions`, token);
     await run('GET /api/sessions?limit=50', `${base}/api/sessions?limit=50`, token);
     for (const g of ['year', 'countryPair'] as const) {
       const t2 = Date.now();
