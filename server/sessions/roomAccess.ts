@@ -22,28 +22,40 @@ function assertOpen(s: SessionDoc): void {
   if (s.status === 'ended' || s.status === 'cancelled') throw new InvalidStateError({ message: 'The session is over.', code: 'session_over' });
 }
 
-/** Builds the port's implementation. */
-export function createRoomAccess(deps: { readonly auth: AuthService; readonly sessions: SessionService; readonly invitations: InvitationService; readonly audit: AuditLog }): RoomAccess {
-  const { auth, sessions, invitations, audit } = deps;
+interface RoomAccessDeps {
+  readonly auth: AuthService;
+  readonly sessions: SessionService;
+  readonly invitations: InvitationService;
+  readonly audit: AuditLog;
+}
 
-  async function withUserToken(token: string, sessionId: string | undefined): Promise<RoomTicket> {
+/** The port over the auth, sessions, invitations and audit services. */
+class SessionRoomAccess implements RoomAccess {
+  constructor(private readonly deps: RoomAccessDeps) {}
+
+  // JWTs have three dot-separated parts; invitation tokens are base64url without dots.
+  authenticate({ token, sessionId }: { readonly token: string; readonly sessionId?: string }): Promise<RoomTicket> {
+    return token.includes('.') ? this.#withUserToken(token, sessionId) : this.#withInvitation(token, sessionId);
+  }
+
+  async #withUserToken(token: string, sessionId: string | undefined): Promise<RoomTicket> {
     if (!sessionId) throw new UnauthorizedError({ message: 'A session id is needed with a user token.', code: 'session_required' });
-    const principal = await auth.principalFromToken(token);
-    const session = await sessions.loadRecord(sessionId);
+    const principal = await this.deps.auth.principalFromToken(token);
+    const session = await this.deps.sessions.loadRecord(sessionId);
     assertOpen(session);
     const sid = session._id.toHexString();
     const p = session.participants.find((q) => q.userId === principal.userId);
     if (p) return { sessionId: sid, participantId: p.participantId, role: p.role as ParticipantRole, displayName: p.displayName, userId: principal.userId };
     // Operators and admins may open any room to run it, as its courtroom operator.
     if (principal.role === 'operator' || principal.role === 'admin') {
-      const user = await auth.getUser(principal.userId);
+      const user = await this.deps.auth.getUser(principal.userId);
       return { sessionId: sid, participantId: `user-${principal.userId}`, role: 'operator', displayName: user.displayName, userId: principal.userId };
     }
     throw new ForbiddenError({ message: 'You are not a participant of this session.' });
   }
 
-  async function withInvitation(token: string, sessionId: string | undefined): Promise<RoomTicket> {
-    const { invitation } = await invitations.redeem(token, sessionId);
+  async #withInvitation(token: string, sessionId: string | undefined): Promise<RoomTicket> {
+    const { invitation } = await this.deps.invitations.redeem(token, sessionId);
     return {
       sessionId: invitation.sessionId,
       participantId: invitation.participantId,
@@ -53,41 +65,53 @@ export function createRoomAccess(deps: { readonly auth: AuthService; readonly se
     };
   }
 
+  async getSession(sessionId: string): Promise<SessionView> {
+    return toSessionView(await this.deps.sessions.loadRecord(sessionId));
+  }
+
+  async setStatus(sessionId: string, status: 'live' | 'ended', actor: RoomTicket): Promise<SessionView> {
+    assertChair(actor);
+    return toSessionView(await this.deps.sessions.transition(sessionId, status, participantActor(actor)));
+  }
+
+  async setClosedSession(sessionId: string, closed: boolean, actor: RoomTicket): Promise<SessionView> {
+    assertChair(actor);
+    const doc = await this.deps.sessions.setMeasure(sessionId, 'closedSession', closed);
+    await this.deps.audit.append({ actor: participantActor(actor), action: 'room.closedSession', target: `session:${sessionId}`, outcome: 'success', details: { closed } });
+    return toSessionView(doc);
+  }
+
+  async revokeParticipant(sessionId: string, participantId: string, actor: RoomTicket): Promise<void> {
+    assertChair(actor);
+    const removed = (await this.deps.sessions.removeParticipant(sessionId, participantId)) || (await this.deps.invitations.revokeParticipant(sessionId, participantId));
+    if (!removed) throw new NotFoundError({ message: 'No such participant.' });
+    await this.deps.audit.append({ actor: participantActor(actor), action: 'room.revokeParticipant', target: `participant:${participantId}`, outcome: 'success', details: { sessionId } });
+  }
+
+  async recordAttendance(sessionId: string, participantId: string, event: AttendanceEvent, at: Date): Promise<void> {
+    await AttendanceModel.create({ sessionId, participantId, event, at });
+  }
+
+  async audit(event: RoomAuditEvent): Promise<void> {
+    await this.deps.audit.append({ actor: participantActor(event.actor), action: event.action, target: event.target, outcome: event.outcome, details: event.details });
+  }
+
+  subscribe(listener: (session: SessionView) => void): () => void {
+    return this.deps.sessions.subscribe(listener);
+  }
+}
+
+/** Builds the port's implementation; its methods are bound, so they can be passed around. */
+export function createRoomAccess(deps: RoomAccessDeps): RoomAccess {
+  const impl = new SessionRoomAccess(deps);
   return {
-    // JWTs have three dot-separated parts; invitation tokens are base64url without dots.
-    authenticate: ({ token, sessionId }) => (token.includes('.') ? withUserToken(token, sessionId) : withInvitation(token, sessionId)),
-
-    async getSession(sessionId): Promise<SessionView> {
-      return toSessionView(await sessions.loadRecord(sessionId));
-    },
-
-    async setStatus(sessionId, status, actor): Promise<SessionView> {
-      assertChair(actor);
-      return toSessionView(await sessions.transition(sessionId, status, participantActor(actor)));
-    },
-
-    async setClosedSession(sessionId, closed, actor): Promise<SessionView> {
-      assertChair(actor);
-      const doc = await sessions.setMeasure(sessionId, 'closedSession', closed);
-      await audit.append({ actor: participantActor(actor), action: 'room.closedSession', target: `session:${sessionId}`, outcome: 'success', details: { closed } });
-      return toSessionView(doc);
-    },
-
-    async revokeParticipant(sessionId, participantId, actor): Promise<void> {
-      assertChair(actor);
-      const removed = (await sessions.removeParticipant(sessionId, participantId)) || (await invitations.revokeParticipant(sessionId, participantId));
-      if (!removed) throw new NotFoundError({ message: 'No such participant.' });
-      await audit.append({ actor: participantActor(actor), action: 'room.revokeParticipant', target: `participant:${participantId}`, outcome: 'success', details: { sessionId } });
-    },
-
-    async recordAttendance(sessionId, participantId, event: AttendanceEvent, at): Promise<void> {
-      await AttendanceModel.create({ sessionId, participantId, event, at });
-    },
-
-    async audit(event: RoomAuditEvent): Promise<void> {
-      await audit.append({ actor: participantActor(event.actor), action: event.action, target: event.target, outcome: event.outcome, details: event.details });
-    },
-
-    subscribe: (listener) => sessions.subscribe(listener),
+    authenticate: (credential) => impl.authenticate(credential),
+    getSession: (sessionId) => impl.getSession(sessionId),
+    setStatus: (sessionId, status, actor) => impl.setStatus(sessionId, status, actor),
+    setClosedSession: (sessionId, closed, actor) => impl.setClosedSession(sessionId, closed, actor),
+    revokeParticipant: (sessionId, participantId, actor) => impl.revokeParticipant(sessionId, participantId, actor),
+    recordAttendance: (sessionId, participantId, event, at) => impl.recordAttendance(sessionId, participantId, event, at),
+    audit: (event) => impl.audit(event),
+    subscribe: (listener) => impl.subscribe(listener),
   };
 }
