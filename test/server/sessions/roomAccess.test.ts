@@ -63,6 +63,8 @@ describe('RoomAccess (sessions domain)', () => {
     expect(second.participantId).to.equal(first.participantId);
     const list = await request(svc.url).get(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
     expect(list.body.items.find((i: { id: string }) => i.id === inv.id).used).to.equal(true);
+    const audit = await request(svc.url).get('/api/audit').query({ action: 'invitation.use', target: `invitation:${inv.id}` }).set('Authorization', bearer(sc.admin.token)).expect(200);
+    expect(audit.body.items.map((e: { outcome: string }) => e.outcome)).to.deep.equal(['success']);
   });
 
   it('a revoked invitation is refused with 401', async () => {
