@@ -27,7 +27,8 @@ export function harnessBundle(): Promise<string> {
 
 /** A page on the service origin (a secure context: localhost) with `window.wb` loaded. */
 export async function harnessPage(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext();
+  // The harness is injected inline; the served app's CSP (script-src 'self') would refuse it.
+  const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   await page.goto(url + '/healthz');
   await page.addScriptTag({ content: await harnessBundle() });
