@@ -31,7 +31,7 @@ const VIDEO_SSRC = 22222222;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
-async function timeToFirstFrame(): Promise<number[]> {
+async function timeToFirstFrame(verbose: boolean): Promise<number[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-bench-'));
   const logger = createLogger('silent');
   const db = await EmbeddedDatabase.create({ bin: path.join(ROOT, 'tools/ferretdb/bin/ferretdb'), dataDir: dir, port: 0, logger });
@@ -53,10 +53,15 @@ async function timeToFirstFrame(): Promise<number[]> {
       await window.wb.join();
       await window.wb.publish();
     });
-    const joiner = await harnessPage(browser, url);
     const times: number[] = [];
     for (let i = 0; i < JOINS; i++) {
+      // Each join is a fresh page, as a participant opening the room would be; the previous
+      // one leaves first.
+      const joiner = await harnessPage(browser, url);
       times.push(await joiner.evaluate(([t, sid]) => window.wb.timeToFirstFrame(t!, sid, 'witness', 10_000), [s.users.judge.token, s.sessionId] as const));
+      const st = await joiner.evaluate(() => window.wb.stages());
+      if (verbose) console.log(`    join ${i + 1}: ${times[i]!.toFixed(0)} ms (connected ${st.connected?.toFixed(0)}, joined ${st.joined?.toFixed(0)}, consumer ${st.consumer?.toFixed(0)}, DTLS ${st.dtls?.toFixed(0)}, first bytes ${st.firstBytes?.toFixed(0)})`);
+      await joiner.context().close();
     }
     return times;
   } finally {
@@ -186,7 +191,7 @@ async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   if (only !== 'capacity') {
     console.log(`time to first frame: ${JOINS} joins of the judge into a live room with the witness publishing`);
-    const times = await timeToFirstFrame();
+    const times = await timeToFirstFrame(process.argv.includes('--verbose'));
     console.log(`  p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
   }
   if (only === 'ttff') return;
