@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { AttendanceModel } from '../../../server/sessions/session.model.js';
 import { bearer, createScenario, SCENARIO_ADMIN_ENV, type Scenario } from '../../support/scenario.js';
+import { testDatabaseUri } from '../../support/hooks.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { connect, next, send, tryConnect, type ClientSocket } from './support.js';
 
@@ -11,7 +12,7 @@ describe('/rooms signalling (real service, real database, real worker)', functio
   let sockets: ClientSocket[] = [];
   before(async function () {
     this.timeout(30_000);
-    svc = await startTestService(SCENARIO_ADMIN_ENV);
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_rooms_signaling') });
   });
   afterEach(() => {
     for (const s of sockets) s.close();
