@@ -132,17 +132,24 @@ async function forwardingCapacity(): Promise<StepResult[]> {
   const ffmpeg = startFfmpeg(input.tuple.localPort, rtcpDiscard.address().port);
   const consumers: types.Consumer[] = [];
   const results: StepResult[] = [];
+  const runStep = async (n: number): Promise<StepResult> => {
+    while (consumers.length < n) {
+      const t = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+      await t.connect({ ip: '127.0.0.1', port: await sinks.portFor(consumers.length) });
+      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
+    }
+    // New consumers wait for a key frame (ffmpeg sends one a second; it ignores PLI).
+    await delay(2500);
+    return measure(worker, producer, consumers, sinks);
+  };
   try {
     await delay(2000);
     for (const n of STEPS) {
-      while (consumers.length < n) {
-        const t = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
-        await t.connect({ ip: '127.0.0.1', port: await sinks.portFor(consumers.length) });
-        consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
-      }
-      // New consumers wait for a key frame (ffmpeg sends one a second; it ignores PLI).
-      await delay(2500);
-      const step = await measure(worker, producer, consumers, sinks);
+      const step = await runStep(n).catch((err: unknown) => {
+        console.log(`  ${String(n).padStart(5)} consumers: the worker stopped answering (${String(err)})`);
+        return undefined;
+      });
+      if (!step) break;
       results.push(step);
       console.log(
         `  ${String(n).padStart(5)} consumers: ${step.producerPps.toFixed(0)} pps in, ${(step.producerPps * n).toFixed(0)} pps out, ` +
@@ -161,8 +168,13 @@ async function forwardingCapacity(): Promise<StepResult[]> {
 
 /** RTP packets a set of mediasoup entities counted (`type` picks the direction). */
 async function rtpPackets(entities: readonly types.Producer[] | readonly types.Consumer[], type: 'inbound-rtp' | 'outbound-rtp'): Promise<number> {
-  const all = await Promise.all(entities.map(async (e) => (await e.getStats()) as { type: string; packetCount: number }[]));
-  return all.flat().filter((s) => s.type === type).reduce((a, s) => a + s.packetCount, 0);
+  let total = 0;
+  // In slices, so hundreds of stats requests do not queue up on a busy worker's channel.
+  for (let i = 0; i < entities.length; i += 50) {
+    const all = await Promise.all(entities.slice(i, i + 50).map(async (e) => (await e.getStats()) as { type: string; packetCount: number }[]));
+    total += all.flat().filter((s) => s.type === type).reduce((a, s) => a + s.packetCount, 0);
+  }
+  return total;
 }
 
 /**
