@@ -11,7 +11,7 @@ import type { Database } from './db/database.js';
 import { RouteKit } from './http/routeKit.js';
 import type { Logger } from './logger.js';
 import { openApiRoutes } from './openapi/index.js';
-import { reportRoutes, ReportService } from './reports/index.js';
+import { ensureReportCounters, reportRoutes, ReportService } from './reports/index.js';
 import { SentenceService, sentenceRoutes } from './sentences/index.js';
 import { InvitationService, SessionService, createRoomAccess, sessionRoutes } from './sessions/index.js';
 import type { RoomAccess } from './signaling/ports.js';
@@ -37,6 +37,12 @@ async function createIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) await model.createIndexes();
 }
 
+/** True when the server is FerretDB (it says so in buildInfo). */
+async function isFerretDb(): Promise<boolean> {
+  const info = await mongoose.connection.db?.admin().command({ buildInfo: 1 });
+  return Boolean(info && ('ferretdbVersion' in info || 'ferretdb' in info));
+}
+
 /** Builds every domain's services and routes, creates indexes and the first administrator. */
 export async function buildApi(deps: ApiDeps): Promise<Api> {
   const { config, logger } = deps;
@@ -46,10 +52,11 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   await auth.ensureAdmin();
   const witnesses = new WitnessService(new IdentityCipher(config.identity), audit);
   const trials = new TrialService(auth, audit);
-  const sessions = new SessionService({ auth, trials, witnesses, audit });
-  const invitations = new InvitationService({ sessions, witnesses, audit });
-  const sentences = new SentenceService({ trials, sessions, audit });
+  await ensureReportCounters();
   const reports = new ReportService(config.reports);
+  const sessions = new SessionService({ auth, trials, witnesses, audit, naturalIdOrder: await isFerretDb(), onEnded: (s) => reports.recordSessionEnded(s) });
+  const invitations = new InvitationService({ sessions, witnesses, audit });
+  const sentences = new SentenceService({ trials, sessions, audit, onRecorded: (s) => reports.recordSentence(s) });
 
   const kit = new RouteKit((header) => auth.authenticateHeader(header));
   authRoutes(kit, auth);
