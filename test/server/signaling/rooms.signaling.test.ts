@@ -72,11 +72,24 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     expect((await admitted).admission).to.equal('admitted');
     const caps = await send(witness, 'getRouterRtpCapabilities', {});
     expect(caps).to.deep.nested.include({ ok: true });
+    const witnessId = inv(s, 'witness').participantId;
+    const left = new Promise<void>((resolve) => {
+      judge.on('participants', ({ participants }) => {
+        if (participants.some((p) => p.participantId === witnessId && !p.connected && p.admission === 'admitted')) resolve();
+      });
+    });
     witness.close();
+    await left;
     const again = await join({ token: inv(s, 'witness').token });
     expect(await send(again, 'hello', {})).to.deep.nested.include({ ok: true, 'data.admission': 'admitted' });
-    const events = await AttendanceModel.find({ sessionId: s.sessionId, participantId: inv(s, 'witness').participantId }).lean();
-    expect(events.map((e) => e.event)).to.include.members(['join', 'admit', 'leave']);
+    // Attendance is written without holding up the room: poll until the leave is stored.
+    const deadline = Date.now() + 3000;
+    let events: string[] = [];
+    while (Date.now() < deadline && !events.includes('leave')) {
+      events = (await AttendanceModel.find({ sessionId: s.sessionId, participantId: witnessId }).lean()).map((e) => e.event);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(events).to.include.members(['join', 'admit', 'leave']);
     expect((await audit(s, 'room.admit')).some((e) => e.outcome === 'success' && e.target === `participant:${inv(s, 'witness').participantId}`)).to.equal(true);
   });
 
