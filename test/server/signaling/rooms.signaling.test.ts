@@ -182,4 +182,16 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     const events = (await audit(s, 'room.closedSession')).filter((e) => e.target === `session:${s.sessionId}`);
     expect(events).to.have.length(1);
   });
+
+  it('a session ended or cancelled over HTTP closes its room and disconnects everyone in it', async () => {
+    const s = await lobby();
+    const judge = await join({ token: s.users.judge.token, sessionId: s.sessionId });
+    const witness = await join({ token: inv(s, 'witness').token });
+    const told = next(witness, 'sessionEnded');
+    const gone = Promise.all([next(judge, 'disconnect' as never), next(witness, 'disconnect' as never)]);
+    await request(svc.url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', bearer(s.users.operator.token)).send({ status: 'cancelled' }).expect(200);
+    await Promise.all([told, gone]);
+    const left = [...svc.service.io.of('/rooms').sockets.values()].filter((x) => (x.data as { ticket?: { sessionId: string } }).ticket?.sessionId === s.sessionId);
+    expect(left).to.have.length(0);
+  });
 });
