@@ -1,17 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return (
-    <main>
-      <h1>Witness Bridge</h1>
-      <p>Protected cross-border testimony.</p>
-    </main>
-  );
-}
+import { App } from './app/App.js';
+import { AuthProvider } from './app/auth.js';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <AuthProvider>
+      <App />
+    </AuthProvider>
   </StrictMode>,
 );
