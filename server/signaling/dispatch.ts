@@ -1,0 +1,69 @@
+/**
+ * Registers request handlers on a socket: every request is size-checked, validated against its
+ * schema, checked against the sender's role and admission, run, and acknowledged.
+ */
+import { ForbiddenError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { toAck, validationError } from './ack.js';
+import {
+  CONTROL_REQUESTS,
+  LOBBY_REQUESTS,
+  MAX_PAYLOAD_CHARS,
+  requestSchemas,
+  type Ack,
+  type RequestName,
+  type RequestPayload,
+  type ResponseData,
+} from './contract.js';
+import type { Hub, RoomSocket } from './hub.js';
+import type { RoomTicket } from './ports.js';
+
+/** What every handler receives besides its payload. */
+export interface CallContext {
+  readonly socket: RoomSocket;
+  readonly ticket: RoomTicket;
+  readonly hub: Hub;
+}
+
+export type Handler<K extends RequestName> = (ctx: CallContext, payload: RequestPayload<K>) => Promise<ResponseData[K]>;
+export type Handlers = { [K in RequestName]: Handler<K> };
+
+/** Roles that run the hearing: they are admitted at once and may use the controls. */
+export const CONTROL_ROLES: ReadonlySet<RoomTicket['role']> = new Set(['operator', 'judge']);
+
+/** Attaches every handler of `handlers` to `socket`. */
+export function registerHandlers(ctx: CallContext, handlers: Handlers, log: Logger): void {
+  for (const name of Object.keys(requestSchemas) as RequestName[]) {
+    ctx.socket.on(name, (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return; // a request without acknowledgement cannot be answered
+      const reply = ack as (res: Ack<unknown>) => void;
+      run(ctx, name, handlers[name] as Handler<RequestName>, payload).then(
+        (data) => reply({ ok: true, data }),
+        (err: unknown) => reply(toAck(err, log, name)),
+      );
+    });
+  }
+}
+
+async function run(ctx: CallContext, name: RequestName, handler: Handler<RequestName>, payload: unknown): Promise<unknown> {
+  checkSize(payload);
+  const parsed = requestSchemas[name].safeParse(payload ?? {});
+  if (!parsed.success) throw validationError(parsed.error);
+  if (CONTROL_REQUESTS.has(name) && !CONTROL_ROLES.has(ctx.ticket.role)) {
+    throw new ForbiddenError({ message: 'Only the courtroom operator or the judge may do this.', code: 'control_forbidden' });
+  }
+  if (!LOBBY_REQUESTS.has(name) && ctx.hub.admission(ctx.ticket) !== 'admitted') {
+    throw new ForbiddenError({ message: 'Wait in the lobby until you are admitted.', code: 'not_admitted' });
+  }
+  return handler(ctx, parsed.data as RequestPayload<RequestName>);
+}
+
+function checkSize(payload: unknown): void {
+  let size: number;
+  try {
+    size = JSON.stringify(payload ?? {}).length;
+  } catch {
+    throw new ValidationError({ message: 'The request is not valid JSON.' });
+  }
+  if (size > MAX_PAYLOAD_CHARS) throw new PayloadTooLargeError({ message: `Requests are limited to ${MAX_PAYLOAD_CHARS} characters.` });
+}

@@ -1,0 +1,130 @@
+/**
+ * Shared signalling state: who is in which session's lobby or room (kept across socket
+ * reconnects), the media rooms, and the translation of room events into socket messages.
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { Room } from '../../media/room.js';
+import type { Rooms } from '../../media/rooms.js';
+import type { Logger } from '../logger.js';
+import type { Admission, ClientToServerEvents, InterServerEvents, ParticipantView, ServerToClientEvents, SessionInfo, SocketData } from './contract.js';
+import type { AttendanceEvent, RoomAccess, RoomTicket, SessionView } from './ports.js';
+
+export type RoomNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+interface ParticipantRecord {
+  ticket: RoomTicket;
+  admission: Admission;
+  /** The socket currently speaking for this participant, if connected. */
+  socketId: string | undefined;
+}
+
+/** Socket.IO room names. */
+export const channel = {
+  all: (sessionId: string) => `s:${sessionId}`,
+  control: (sessionId: string) => `ctl:${sessionId}`,
+  operators: (sessionId: string) => `ops:${sessionId}`,
+  participant: (sessionId: string, participantId: string) => `p:${sessionId}:${participantId}`,
+};
+
+export class Hub {
+  readonly #sessions = new Map<string, Map<string, ParticipantRecord>>();
+
+  constructor(
+    readonly nsp: RoomNamespace,
+    readonly rooms: Rooms,
+    readonly access: RoomAccess,
+    readonly log: Logger,
+  ) {}
+
+  #records(sessionId: string): Map<string, ParticipantRecord> {
+    let m = this.#sessions.get(sessionId);
+    if (!m) this.#sessions.set(sessionId, (m = new Map()));
+    return m;
+  }
+
+  /** Where `ticket`'s participant stands; unknown participants are waiting. */
+  admission(ticket: RoomTicket): Admission {
+    return this.#sessions.get(ticket.sessionId)?.get(ticket.participantId)?.admission ?? 'waiting';
+  }
+
+  /** Registers a connected socket; returns the socket it replaced, if any. */
+  connect(ticket: RoomTicket, socketId: string, autoAdmit: boolean): string | undefined {
+    const records = this.#records(ticket.sessionId);
+    const prior = records.get(ticket.participantId);
+    const replaced = prior?.socketId;
+    const admission: Admission = prior?.admission === 'admitted' || autoAdmit ? 'admitted' : 'waiting';
+    records.set(ticket.participantId, { ticket, admission, socketId });
+    return replaced;
+  }
+
+  /** Forgets a socket; false when another socket already speaks for the participant. */
+  disconnect(ticket: RoomTicket, socketId: string): boolean {
+    const rec = this.#sessions.get(ticket.sessionId)?.get(ticket.participantId);
+    if (!rec || rec.socketId !== socketId) return false;
+    rec.socketId = undefined;
+    return true;
+  }
+
+  setAdmission(sessionId: string, participantId: string, admission: Admission): RoomTicket | undefined {
+    const rec = this.#sessions.get(sessionId)?.get(participantId);
+    if (rec) rec.admission = admission;
+    return rec?.ticket;
+  }
+
+  participants(sessionId: string): ParticipantView[] {
+    return [...(this.#sessions.get(sessionId)?.values() ?? [])].map((r) => ({
+      participantId: r.ticket.participantId,
+      role: r.ticket.role,
+      displayName: r.ticket.displayName,
+      admission: r.admission,
+      connected: r.socketId !== undefined,
+    }));
+  }
+
+  /** Tells the controllers of a session who is where. */
+  broadcastParticipants(sessionId: string): void {
+    this.nsp.to(channel.control(sessionId)).emit('participants', { participants: this.participants(sessionId) });
+  }
+
+  /** The session's room, created (once, serialized) with the session's current measures. */
+  async room(sessionId: string): Promise<Room> {
+    const existing = this.rooms.get(sessionId);
+    if (existing) return existing;
+    const session = await this.access.getSession(sessionId);
+    return this.rooms.getOrCreate(sessionId, session.measures, (room) => this.#wire(room));
+  }
+
+  #wire(room: Room): void {
+    const sid = room.sessionId;
+    const to = (participantId: string) => this.nsp.to(channel.participant(sid, participantId));
+    room.on('newProducer', (e) => to(e.to).emit('newProducer', e.producer));
+    room.on('consumerClosed', ({ to: who, ...e }) => to(who).emit('consumerClosed', e));
+    room.on('consumerPaused', ({ to: who, ...e }) => to(who).emit('consumerPaused', e));
+    room.on('producerPaused', ({ to: who, ...e }) => to(who).emit('producerPaused', e));
+    room.on('mediaReset', () => this.nsp.to(channel.all(sid)).emit('mediaReset'));
+  }
+
+  /** Applies a session change made anywhere (HTTP or a room). */
+  applySession(view: SessionView): void {
+    const info: SessionInfo = { status: view.status, measures: view.measures };
+    this.rooms.get(view.id)?.setMeasures(view.measures);
+    this.nsp.to(channel.all(view.id)).emit('session', info);
+    if (view.status === 'ended' || view.status === 'cancelled') this.endSession(view.id);
+  }
+
+  /** Ends the hearing: everyone is told and disconnected, the room closes. */
+  endSession(sessionId: string): void {
+    this.nsp.to(channel.all(sessionId)).emit('sessionEnded');
+    this.nsp.in(channel.all(sessionId)).disconnectSockets(true);
+    this.rooms.close(sessionId);
+    this.#sessions.delete(sessionId);
+  }
+
+  /** Records attendance without letting a failure break the room. */
+  attend(ticket: RoomTicket, event: AttendanceEvent, participantId = ticket.participantId): void {
+    this.access.recordAttendance(ticket.sessionId, participantId, event, new Date()).catch((err: unknown) => {
+      this.log.error({ err, event }, 'recordAttendance() failed');
+    });
+  }
+}
