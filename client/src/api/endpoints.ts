@@ -28,6 +28,8 @@ export const api = {
   trials: async () => items(await requestJson<Trial[] | { items: Trial[] }>('GET', '/trials')),
   sessions: async () => items(await requestJson<TestimonySession[] | { items: TestimonySession[] }>('GET', '/sessions')),
   session: (id: string) => requestJson<TestimonySession>('GET', `/sessions/${encodeURIComponent(id)}`),
+  setStatus: (id: string, status: 'lobby' | 'live' | 'ended' | 'cancelled') =>
+    requestJson<TestimonySession>('POST', `/sessions/${encodeURIComponent(id)}/status`, { body: { status } }),
   createSession: (s: NewSession) => requestJson<TestimonySession>('POST', '/sessions', { body: s }),
   invite: (sessionId: string, role: string) =>
     requestJson<Invitation>('POST', `/sessions/${encodeURIComponent(sessionId)}/invitations`, { body: { role } }),

@@ -67,6 +67,7 @@ function fieldProblemsOf(details: unknown): string[] {
 /** `participants.0.userId` → `participants 1 user id`. */
 function humanField(path: string): string {
   return path
+    .replace(/^(body|query|params)\./, '')
     .split('.')
     .map((p) => (/^\d+$/.test(p) ? String(Number(p) + 1) : p.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()))
     .join(' ');

@@ -30,9 +30,9 @@ export interface Trial {
   readonly caseNumber: string;
   readonly court: string;
   readonly courtCountry: string;
-  readonly judgeId?: string;
-  readonly prosecutorIds?: readonly string[];
-  readonly defendants: readonly { readonly id?: string; readonly name: string }[];
+  readonly judgeId: string;
+  readonly prosecutorIds: readonly string[];
+  readonly defendants: readonly { readonly id: string; readonly name: string }[];
   readonly charges: readonly string[];
   readonly status: string;
 }
@@ -48,11 +48,14 @@ export interface TestimonySession {
   readonly witnessId: string;
   readonly fromCountry: string;
   readonly courtCountry: string;
+  readonly countryPair?: string;
+  readonly courtRoom?: string;
   readonly start: string;
   readonly end: string;
-  readonly participants: readonly Participant[];
+  readonly timeZones?: { readonly witness: string; readonly court: string };
+  readonly participants: readonly (Participant & { readonly participantId?: string; readonly displayName?: string })[];
   readonly measures: readonly string[];
-  readonly interpreterLanguage?: string;
+  readonly interpreterLanguage?: string | null;
   readonly status: string;
 }
 
@@ -61,8 +64,10 @@ export interface NewSession {
   readonly witnessId: string;
   readonly fromCountry: string;
   readonly courtCountry: string;
+  readonly courtRoom: string;
   readonly start: string;
   readonly end: string;
+  readonly timeZones: { readonly witness: string; readonly court: string };
   readonly participants: readonly Participant[];
   readonly measures: readonly string[];
   readonly interpreterLanguage?: string;

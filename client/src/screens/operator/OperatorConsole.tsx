@@ -8,7 +8,7 @@ import { api } from '../../api/endpoints.js';
 import { useAuth } from '../../app/auth.js';
 import { connectRoom } from '../../room/connect.js';
 import { useRoomSnapshot, type RoomPort, type RoomSnapshot } from '../../room/port.js';
-import { ErrorNotice, UserFacingError } from '../../components/common.js';
+import { ErrorNotice, Loading, UserFacingError } from '../../components/common.js';
 import { useLoad } from '../../components/useLoad.js';
 import { AudioSinks } from '../../components/media.js';
 import { t } from '../../strings.js';
@@ -29,16 +29,41 @@ function useCommand(): [unknown, (run: () => Promise<void>) => void] {
 export function OperatorConsole({ sessionId }: { sessionId: string }) {
   const { token } = useAuth();
   const session = useLoad(() => api.session(sessionId), [sessionId]);
-  const port = useMemo<RoomPort | undefined>(() => (token ? connectRoom({ token, sessionId }) : undefined), [token, sessionId]);
-  const snap = useRoomSnapshot(port);
   const [error, exec] = useCommand();
+  // The room exists once the lobby is open; before that the console offers to open it.
+  const roomOpen = session.data?.status === 'lobby' || session.data?.status === 'live';
+  const port = useMemo<RoomPort | undefined>(
+    () => (token && roomOpen ? connectRoom({ token, sessionId }) : undefined),
+    [token, sessionId, roomOpen],
+  );
+  const snap = useRoomSnapshot(port);
   useEffect(() => {
     if (!port) return;
     void port.join(undefined);
     return () => port.leave();
   }, [port]);
 
-  if (!port) return null;
+  if (session.loading && !session.data) return <Loading />;
+  if (!port)
+    return (
+      <section className="console" aria-labelledby="console-title">
+        <h1 id="console-title">{t.console.title}</h1>
+        <ErrorNotice error={session.error} />
+        <ErrorNotice error={error} />
+        {session.data && (
+          <div className="card controls">
+            <p>
+              {t.console.status}: <strong data-testid="session-status">{t.statuses[session.data.status] ?? session.data.status}</strong>
+            </p>
+            {session.data.status === 'scheduled' && (
+              <button type="button" onClick={() => exec(() => api.setStatus(sessionId, 'lobby').then(session.reload))}>
+                {t.console.openLobby}
+              </button>
+            )}
+          </div>
+        )}
+      </section>
+    );
   const status = snap.sessionStatus ?? session.data?.status ?? '';
   return (
     <section className="console" aria-labelledby="console-title">

@@ -16,6 +16,7 @@ export function ParticipantsField({ value, users, onChange }: Props) {
   return (
     <fieldset>
       <legend>{t.schedule.participants}</legend>
+      {!users && <p className="muted">{t.schedule.participantIdHint}</p>}
       {value.map((p, i) => (
         <div className="row" key={i}>
           <label>

@@ -41,6 +41,7 @@ export function SchedulePage() {
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [measures, setMeasures] = useState<string[]>(['pseudonym']);
   const [interpreter, setInterpreter] = useState('');
+  const [courtRoom, setCourtRoom] = useState('');
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<TestimonySession>();
   const [busy, setBusy] = useState(false);
@@ -69,7 +70,8 @@ export function SchedulePage() {
     e.preventDefault();
     setError(undefined);
     setCreated(undefined);
-    if (!start || !end || new Date(end) <= new Date(start)) {
+    const zones = { witness: zoneOf(fromCountry), court: zoneOf(courtCountry) };
+    if (!start || !end || new Date(end) <= new Date(start) || !zones.witness || !zones.court) {
       setError(new UserFacingError(t.schedule.endBeforeStart));
       return;
     }
@@ -80,8 +82,10 @@ export function SchedulePage() {
         witnessId,
         fromCountry,
         courtCountry,
+        courtRoom: courtRoom.trim(),
         start,
         end,
+        timeZones: { witness: zones.witness, court: zones.court },
         participants: participants.filter((p) => p.userId),
         measures,
         ...(interpreter ? { interpreterLanguage: interpreter } : {}),
@@ -127,6 +131,10 @@ export function SchedulePage() {
         <CountrySelect name="fromCountry" label={t.schedule.fromCountry} value={fromCountry} onChange={setFromCountry} options={countries} />
         <CountrySelect name="courtCountry" label={t.schedule.courtCountry} value={courtCountry} onChange={setCourtCountry} options={countries} />
         <label>
+          {t.schedule.courtRoom}
+          <input name="courtRoom" value={courtRoom} maxLength={80} onChange={(e) => setCourtRoom(e.target.value)} required />
+        </label>
+        <label>
           {t.schedule.date}
           <input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
         </label>
@@ -165,7 +173,7 @@ export function SchedulePage() {
         </fieldset>
         <label>
           {t.schedule.interpreter}
-          <input name="interpreter" value={interpreter} maxLength={35} onChange={(e) => setInterpreter(e.target.value)} />
+          <input name="interpreter" value={interpreter} maxLength={3} pattern="[a-z]{2,3}" onChange={(e) => setInterpreter(e.target.value)} />
         </label>
         <ErrorNotice error={error} {...(conflict ? { title: t.schedule.conflictTitle } : {})} />
         <button type="submit" disabled={busy}>

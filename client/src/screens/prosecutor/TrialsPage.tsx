@@ -43,9 +43,9 @@ export function TrialsPage() {
                 {tr.court} ({countryName(tr.courtCountry)})
               </dd>
               <dt>{t.trials.status}</dt>
-              <dd>{tr.status}</dd>
+              <dd>{t.trialStatuses[tr.status] ?? tr.status}</dd>
               <dt>{t.trials.charges}</dt>
-              <dd>{tr.charges.join(', ')}</dd>
+              <dd>{tr.charges.map((c) => t.charges[c] ?? c).join(', ')}</dd>
               <dt>{t.trials.defendants}</dt>
               <dd>{tr.defendants.map((d) => d.name).join(', ')}</dd>
               <dt>{t.trials.witnesses}</dt>
