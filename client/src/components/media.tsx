@@ -51,8 +51,9 @@ export function useAudioLevel(stream: MediaStream | undefined): number {
       analyser.getByteTimeDomainData(buf);
       let sum = 0;
       for (const v of buf) sum += ((v - 128) / 128) ** 2;
-      // RMS scaled so ordinary speech fills most of the bar.
-      setLevel(Math.min(1, Math.sqrt(sum / buf.length) * 4));
+      // RMS scaled so ordinary speech fills most of the bar; falls back slowly so it is readable.
+      const now = Math.min(1, Math.sqrt(sum / buf.length) * 4);
+      setLevel((prev) => Math.max(now, prev * 0.95));
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
