@@ -110,7 +110,7 @@ export class Room extends EventEmitter<RoomEvents> {
     return p;
   }
 
-  createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
+  async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
     const peer = this.peer(peerId);
     if (direction === 'send' && !canPublish(peer.role, 'audio')) {
       throw new ForbiddenError({ message: 'Your role does not publish media.', code: 'publish_forbidden' });
@@ -131,7 +131,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Consumes a producer if, and only if, the policy allows it now. */
-  consume(peerId: string, transportId: string, producerId: string): Promise<ConsumerParams> {
+  async consume(peerId: string, transportId: string, producerId: string): Promise<ConsumerParams> {
     const peer = this.peer(peerId);
     const { owner, producer } = this.#findProducer(producerId);
     if (owner === peer || !this.#allowed(peer, this.#info(owner, producer))) {

@@ -118,7 +118,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (!slot) throw new Error('createRouter(): no live media worker');
     const router = await slot.worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS, appData: { ...appData, workerIndex: slot.index } });
     slot.routers.add(router);
-    router.observer.once('close', () => slot.routers.delete(router));
+    // A dying worker closes its routers before it reports 'died'; keep them listed until then so
+    // the pool can say which rooms to rebuild.
+    router.observer.once('close', () => {
+      if (!slot.worker.closed) slot.routers.delete(router);
+    });
     return router;
   }
 

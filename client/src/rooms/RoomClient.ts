@@ -1,0 +1,332 @@
+/**
+ * A framework-free client for a live testimony room: connects to `/rooms`, waits in the lobby,
+ * sets up mediasoup-client transports, publishes local tracks, receives what the server allows,
+ * and repairs itself (ICE restart, media reset after a server-side rebuild, socket reconnect).
+ */
+import { Device, type types } from 'mediasoup-client';
+import type {
+  Admission,
+  ParticipantStatsView,
+  ParticipantView,
+  ProducerView,
+  RequestName,
+  ResponseData,
+  SessionInfo,
+} from '../../../server/signaling/contract.js';
+import type { ParticipantRole } from '../../../server/signaling/ports.js';
+import { TypedEmitter } from './emitter.js';
+import { connectSocket, request, RoomRequestError, type RequestInput, type RoomSocket } from './signaling.js';
+
+export { RoomRequestError };
+export type { Admission, ParticipantStatsView, ParticipantView, ProducerView, SessionInfo };
+
+/** A stream received from another participant. */
+export interface RemoteMedia {
+  readonly consumerId: string;
+  readonly producerId: string;
+  readonly participantId: string;
+  readonly role: ParticipantRole;
+  readonly displayName: string;
+  readonly kind: 'audio' | 'video';
+  readonly track: MediaStreamTrack;
+  /** True while the server (operator) or the publisher has paused the stream. */
+  readonly paused: boolean;
+}
+
+/** Events of a RoomClient. */
+export type RoomClientEvents = {
+  admission: [Admission];
+  session: [SessionInfo];
+  participants: [ParticipantView[]];
+  telemetry: [{ at: string; participants: ParticipantStatsView[] }];
+  remoteAdded: [RemoteMedia];
+  remoteRemoved: [{ consumerId: string; producerId: string; reason: 'producerClosed' | 'policy' | 'reset' }];
+  remotePaused: [RemoteMedia];
+  /** One of this client's own producers was paused or resumed by the server. */
+  localPaused: [{ producerId: string; kind: 'audio' | 'video'; paused: boolean }];
+  /** Media is being set up again (server rebuilt the room, or the socket reconnected). */
+  mediaReset: [];
+  /** The session ended, or this participant was denied or removed: the client is closed. */
+  closed: [{ reason: 'ended' | 'denied' | 'removed' | 'disconnected' | 'local' }];
+  error: [Error];
+};
+
+/** Options of `RoomClient.connect()`. */
+export interface RoomClientOptions {
+  /** Origin of the service, e.g. `https://court.example` (default: the page's origin). */
+  readonly origin?: string;
+  /** A user JWT (then `sessionId` is required) or an invitation token. */
+  readonly token: string;
+  readonly sessionId?: string;
+}
+
+interface Remote {
+  consumer: types.Consumer;
+  info: ProducerView;
+}
+
+export class RoomClient extends TypedEmitter<RoomClientEvents> {
+  #closed = false;
+  #joined = false;
+  #self: ResponseData['hello'];
+  #device: Device | undefined;
+  #send: types.Transport | undefined;
+  #recv: types.Transport | undefined;
+  readonly #tracks = new Map<'audio' | 'video', MediaStreamTrack>();
+  readonly #producers = new Map<'audio' | 'video', types.Producer>();
+  readonly #remotes = new Map<string, Remote>();
+  /** Media set-up steps run one at a time so resets and new streams cannot interleave. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly socket: RoomSocket,
+    hello: ResponseData['hello'],
+  ) {
+    super();
+    this.#self = hello;
+    this.#listen();
+  }
+
+  /** Connects and greets the room; rejects with RoomRequestError when the handshake is refused. */
+  static async connect(opts: RoomClientOptions): Promise<RoomClient> {
+    const socket = await connectSocket(opts.origin ?? location.origin, { token: opts.token, sessionId: opts.sessionId });
+    try {
+      return new RoomClient(socket, await request(socket, 'hello', {}));
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
+  }
+
+  get participantId(): string {
+    return this.#self.participantId;
+  }
+  get role(): ParticipantRole {
+    return this.#self.role;
+  }
+  get displayName(): string {
+    return this.#self.displayName;
+  }
+  get admission(): Admission {
+    return this.#self.admission;
+  }
+  get session(): SessionInfo {
+    return this.#self.session;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
+  /** Streams currently received. */
+  get remotes(): RemoteMedia[] {
+    return [...this.#remotes.values()].map((r) => this.#view(r));
+  }
+  /** Ids of this client's own producers by kind. */
+  get producerIds(): Partial<Record<'audio' | 'video', string>> {
+    return Object.fromEntries([...this.#producers].map(([k, p]) => [k, p.id]));
+  }
+
+  /** Resolves once admitted; rejects if denied, removed or closed first. */
+  waitUntilAdmitted(): Promise<void> {
+    if (this.admission === 'admitted') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const offA = this.on('admission', (a) => {
+        if (a !== 'admitted') return;
+        offA();
+        offC();
+        resolve();
+      });
+      const offC = this.on('closed', ({ reason }) => {
+        offA();
+        offC();
+        reject(new RoomRequestError(reason, `The room closed (${reason}).`));
+      });
+    });
+  }
+
+  /** Enters the room's media (after admission): receives every stream the server allows. */
+  join(): Promise<void> {
+    return this.#serial(async () => {
+      if (!this.#device) {
+        const { rtpCapabilities } = await this.request('getRouterRtpCapabilities', {});
+        const device = new Device();
+        await device.load({ routerRtpCapabilities: rtpCapabilities as unknown as types.RtpCapabilities });
+        this.#device = device;
+      }
+      await this.#setUpMedia();
+      this.#joined = true;
+    });
+  }
+
+  /** Publishes the audio and video tracks of `stream` (kept and re-published after a reset). */
+  publish(stream: MediaStream): Promise<void> {
+    return this.#serial(async () => {
+      for (const track of stream.getTracks()) {
+        const kind = track.kind === 'audio' ? 'audio' : 'video';
+        this.#tracks.set(kind, track);
+        await this.#produce(kind, track);
+      }
+    });
+  }
+
+  /** Sends any request of the contract (operator controls included) and returns its data. */
+  request<K extends RequestName>(name: K, payload: RequestInput<K>): Promise<ResponseData[K]> {
+    return request(this.socket, name, payload);
+  }
+
+  /** RTCStatsReport of a received stream (for quality displays and tests). */
+  async consumerStats(consumerId: string): Promise<RTCStatsReport | undefined> {
+    return this.#remotes.get(consumerId)?.consumer.getStats();
+  }
+
+  /** Leaves the room. Idempotent. */
+  close(): void {
+    this.#shutdown('local');
+  }
+
+  #serial<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(step, step);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #setUpMedia(): Promise<void> {
+    const device = this.#device!;
+    this.#recv = await this.#createTransport('recv');
+    const { producers } = await this.request('join', { rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown> & { codecs: [] } });
+    for (const p of producers) await this.#consume(p);
+    for (const [kind, track] of this.#tracks) await this.#produce(kind, track);
+  }
+
+  async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const params = await this.request('createTransport', { direction });
+    const options = {
+      id: params.id,
+      iceParameters: params.iceParameters as unknown as types.IceParameters,
+      iceCandidates: params.iceCandidates as unknown as types.IceCandidate[],
+      dtlsParameters: params.dtlsParameters as unknown as types.DtlsParameters,
+    };
+    const transport = direction === 'send' ? this.#device!.createSendTransport(options) : this.#device!.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+      this.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => ok(), fail);
+    });
+    transport.on('produce', ({ kind, rtpParameters }, ok, fail) => {
+      this.request('produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as never }).then(({ producerId }) => ok({ id: producerId }), fail);
+    });
+    transport.on('connectionstatechange', (state) => this.#onConnectionState(transport, state));
+    return transport;
+  }
+
+  /** A failed (or lasting disconnected) transport gets new ICE credentials from the server. */
+  #onConnectionState(transport: types.Transport, state: string): void {
+    if (state !== 'failed' && state !== 'disconnected') return;
+    const restart = () => {
+      if (transport.closed || (transport.connectionState !== 'failed' && transport.connectionState !== 'disconnected')) return;
+      this.request('restartIce', { transportId: transport.id })
+        .then(({ iceParameters }) => transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters }))
+        .catch((err: unknown) => this.emit('error', err instanceof Error ? err : new Error(String(err))));
+    };
+    if (state === 'failed') restart();
+    else setTimeout(restart, 2000);
+  }
+
+  async #produce(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    if (!this.#send || this.#send.closed) this.#send = await this.#createTransport('send');
+    this.#producers.get(kind)?.close();
+    // The track outlives its producer so it can be re-published after a reset.
+    const producer = await this.#send.produce({ track, stopTracks: false });
+    this.#producers.set(kind, producer);
+  }
+
+  async #consume(info: ProducerView): Promise<void> {
+    const recv = this.#recv;
+    if (!recv || recv.closed || [...this.#remotes.values()].some((r) => r.info.producerId === info.producerId)) return;
+    const c = await this.request('consume', { transportId: recv.id, producerId: info.producerId });
+    const consumer = await recv.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as unknown as types.RtpParameters });
+    if (c.producerPaused) consumer.pause();
+    const remote: Remote = { consumer, info };
+    this.#remotes.set(consumer.id, remote);
+    await this.request('resumeConsumer', { consumerId: consumer.id });
+    this.emit('remoteAdded', this.#view(remote));
+  }
+
+  #view(r: Remote): RemoteMedia {
+    const { consumer, info } = r;
+    return { ...info, consumerId: consumer.id, track: consumer.track, paused: consumer.paused, kind: consumer.kind };
+  }
+
+  #dropRemote(consumerId: string, reason: 'producerClosed' | 'policy' | 'reset'): void {
+    const r = this.#remotes.get(consumerId);
+    if (!r) return;
+    this.#remotes.delete(consumerId);
+    r.consumer.close();
+    this.emit('remoteRemoved', { consumerId, producerId: r.info.producerId, reason });
+  }
+
+  /** Drops every transport and sets media up again (server rebuilt the room or socket reconnected). */
+  #resetMedia(): Promise<void> {
+    return this.#serial(async () => {
+      if (!this.#joined || this.#closed) return;
+      this.emit('mediaReset');
+      for (const id of [...this.#remotes.keys()]) this.#dropRemote(id, 'reset');
+      this.#producers.clear();
+      this.#send?.close();
+      this.#recv?.close();
+      this.#send = this.#recv = undefined;
+      await this.#setUpMedia();
+    });
+  }
+
+  #listen(): void {
+    const s = this.socket;
+    const fail = (err: unknown) => this.emit('error', err instanceof Error ? err : new Error(String(err)));
+    s.on('admission', ({ admission }) => {
+      this.#self = { ...this.#self, admission };
+      this.emit('admission', admission);
+      if (admission === 'denied' || admission === 'removed') this.#shutdown(admission);
+    });
+    s.on('session', (session) => {
+      this.#self = { ...this.#self, session };
+      this.emit('session', session);
+    });
+    s.on('sessionEnded', () => this.#shutdown('ended'));
+    s.on('participants', ({ participants }) => this.emit('participants', participants));
+    s.on('telemetry', (t) => this.emit('telemetry', t));
+    s.on('newProducer', (info) => void this.#serial(() => (this.#joined ? this.#consume(info) : Promise.resolve())).catch(fail));
+    s.on('consumerClosed', ({ consumerId, reason }) => this.#dropRemote(consumerId, reason));
+    s.on('consumerPaused', ({ consumerId, paused }) => this.#onRemotePaused(consumerId, paused));
+    s.on('producerPaused', ({ producerId, paused }) => {
+      const entry = [...this.#producers].find(([, p]) => p.id === producerId);
+      if (entry) this.emit('localPaused', { producerId, kind: entry[0], paused });
+    });
+    s.on('mediaReset', () => void this.#resetMedia().catch(fail));
+    s.io.on('reconnect', () => void this.#onReconnect().catch(fail));
+    s.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') this.#shutdown('disconnected');
+    });
+  }
+
+  #onRemotePaused(consumerId: string, paused: boolean): void {
+    const r = this.#remotes.get(consumerId);
+    if (!r) return;
+    if (paused) r.consumer.pause();
+    else r.consumer.resume();
+    this.emit('remotePaused', this.#view(r));
+  }
+
+  /** The server kept our participant state; media must be set up again on the new socket. */
+  async #onReconnect(): Promise<void> {
+    this.#self = await this.request('hello', {});
+    this.emit('admission', this.#self.admission);
+    if (this.#self.admission === 'admitted') await this.#resetMedia();
+  }
+
+  #shutdown(reason: RoomClientEvents['closed'][0]['reason']): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#remotes.keys()]) this.#dropRemote(id, 'reset');
+    this.#send?.close();
+    this.#recv?.close();
+    this.socket.close();
+    this.emit('closed', { reason });
+  }
+}
