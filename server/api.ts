@@ -2,11 +2,21 @@
  * Composes the domains' HTTP routes under `/api` and exposes the services that signalling needs.
  * Domains are imported through their `index.ts` only.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
+import mongoose from 'mongoose';
 import type { Config } from '../config/index.js';
+import { AuditLog, auditRoutes } from './audit/index.js';
+import { AuthService, authRoutes } from './auth/index.js';
 import type { Database } from './db/database.js';
+import { RouteKit } from './http/routeKit.js';
 import type { Logger } from './logger.js';
+import { openApiRoutes } from './openapi/index.js';
+import { reportRoutes, ReportService } from './reports/index.js';
+import { SentenceService, sentenceRoutes } from './sentences/index.js';
+import { InvitationService, SessionService, createRoomAccess, sessionRoutes } from './sessions/index.js';
 import type { RoomAccess } from './signaling/ports.js';
+import { TrialService, trialRoutes } from './trials/index.js';
+import { IdentityCipher, WitnessService, witnessRoutes } from './witnesses/index.js';
 
 /** What the domains are built from. */
 export interface ApiDeps {
@@ -18,12 +28,37 @@ export interface ApiDeps {
 /** The built API: its router plus the services other layers call. */
 export interface Api {
   readonly router: Router;
-  /** What live rooms need from the records domains (undefined until the sessions domain exists). */
-  readonly roomAccess?: RoomAccess;
+  /** What live rooms need from the records domains. */
+  readonly roomAccess: RoomAccess;
 }
 
-/** Builds every domain's routes. */
-export async function buildApi(_deps: ApiDeps): Promise<Api> {
-  const router = Router();
-  return { router };
+/** Creates every model's indexes (autoIndex is off: FerretDB builds them explicitly at start). */
+async function createIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+}
+
+/** Builds every domain's services and routes, creates indexes and the first administrator. */
+export async function buildApi(deps: ApiDeps): Promise<Api> {
+  const { config, logger } = deps;
+  await createIndexes();
+  const audit = new AuditLog(logger.child({ module: 'audit' }));
+  const auth = new AuthService(config, logger.child({ module: 'auth' }), audit);
+  await auth.ensureAdmin();
+  const witnesses = new WitnessService(new IdentityCipher(config.identity), audit);
+  const trials = new TrialService(auth, audit);
+  const sessions = new SessionService({ auth, trials, witnesses, audit });
+  const invitations = new InvitationService({ sessions, witnesses, audit });
+  const sentences = new SentenceService({ trials, sessions, audit });
+  const reports = new ReportService(config.reports);
+
+  const kit = new RouteKit((header) => auth.authenticateHeader(header));
+  authRoutes(kit, auth);
+  witnessRoutes(kit, witnesses);
+  trialRoutes(kit, trials);
+  sessionRoutes(kit, sessions, invitations);
+  sentenceRoutes(kit, sentences);
+  reportRoutes(kit, reports);
+  auditRoutes(kit, audit);
+  openApiRoutes(kit);
+  return { router: kit.router, roomAccess: createRoomAccess({ auth, sessions, invitations, audit }) };
 }

@@ -1,0 +1,44 @@
+/** User JWTs: HS256 only, with issuer, audience and expiry always checked. */
+import jwt from 'jsonwebtoken';
+import type { Config } from '../../config/index.js';
+import { UnauthorizedError } from '../errors.js';
+
+/** Claims we put in a user token. */
+export interface UserClaims {
+  readonly sub: string;
+  readonly role: string;
+  readonly username: string;
+}
+
+/** Issues and verifies user tokens with `config.auth`. */
+export class TokenService {
+  constructor(private readonly auth: Config['auth']) {}
+
+  issue(claims: UserClaims): { token: string; expiresIn: number } {
+    const token = jwt.sign({ role: claims.role, username: claims.username }, this.auth.jwtSecret, {
+      algorithm: 'HS256',
+      subject: claims.sub,
+      issuer: this.auth.issuer,
+      audience: this.auth.audience,
+      expiresIn: this.auth.ttlSeconds,
+    });
+    return { token, expiresIn: this.auth.ttlSeconds };
+  }
+
+  /** Throws UnauthorizedError for any bad, expired or foreign token. */
+  verify(token: string): UserClaims {
+    try {
+      const payload = jwt.verify(token, this.auth.jwtSecret, {
+        algorithms: ['HS256'],
+        issuer: this.auth.issuer,
+        audience: this.auth.audience,
+      });
+      if (typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
+      const { role, username } = payload as Record<string, unknown>;
+      if (typeof role !== 'string' || typeof username !== 'string') throw new Error('claims');
+      return { sub: payload.sub, role, username };
+    } catch {
+      throw new UnauthorizedError({ message: 'The token is invalid or expired.', code: 'invalid_token' });
+    }
+  }
+}

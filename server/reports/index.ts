@@ -1,0 +1,4 @@
+/** Public surface of the report domain. */
+export { ReportService, summaryCsv } from './report.service.js';
+export { reportRoutes } from './report.routes.js';
+export type { Summary, SummaryRow } from './report.schemas.js';

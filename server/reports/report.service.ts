@@ -1,0 +1,79 @@
+/**
+ * Programme reports. Only `$match` and `$group` with `$sum` are used (FerretDB's subset); the
+ * year and country pair are fields stored at write time. Distinct witnesses are counted with two
+ * `$group` stages. Small counts are suppressed so figures cannot identify a witness.
+ */
+import type { Config } from '../../config/index.js';
+import { SentenceModel } from '../sentences/index.js';
+import { SessionModel } from '../sessions/index.js';
+import type { Reported, Summary, SummaryQuery, SummaryRow } from './report.schemas.js';
+
+interface Raw {
+  sessionsHeld: number;
+  witnessesTestified: number;
+  defendantsSentenced: number;
+  sentenceMonths: number;
+}
+
+type GroupRow = { _id: unknown; n: number; months?: number };
+
+const UNKNOWN = 'unknown';
+
+/** Builds the summary report. */
+export class ReportService {
+  constructor(private readonly settings: Config['reports']) {}
+
+  async summary(q: SummaryQuery): Promise<Summary> {
+    const key = `$${q.groupBy}`;
+    const years: Record<string, number> = {};
+    if (q.from !== undefined) years.$gte = q.from;
+    if (q.to !== undefined) years.$lte = q.to;
+    const yearMatch = Object.keys(years).length > 0 ? { year: years } : {};
+    const [held, witnesses, sentenced] = await Promise.all([
+      SessionModel.aggregate<GroupRow>([{ $match: { status: 'ended', ...yearMatch } }, { $group: { _id: key, n: { $sum: 1 } } }]),
+      SessionModel.aggregate<GroupRow>([
+        { $match: { status: 'ended', ...yearMatch } },
+        { $group: { _id: { k: key, w: '$witnessId' }, c: { $sum: 1 } } },
+        { $group: { _id: '$_id.k', n: { $sum: 1 } } },
+      ]),
+      SentenceModel.aggregate<GroupRow>([{ $match: { outcome: 'convicted', ...yearMatch } }, { $group: { _id: key, n: { $sum: 1 }, months: { $sum: '$termMonths' } } }]),
+    ]);
+    const raw = new Map<string, Raw>();
+    const row = (id: unknown): Raw => {
+      const group = id === null || id === undefined ? UNKNOWN : String(id);
+      let r = raw.get(group);
+      if (!r) raw.set(group, (r = { sessionsHeld: 0, witnessesTestified: 0, defendantsSentenced: 0, sentenceMonths: 0 }));
+      return r;
+    };
+    for (const g of held) row(g._id).sessionsHeld = g.n;
+    for (const g of witnesses) row(g._id).witnessesTestified = g.n;
+    for (const g of sentenced) Object.assign(row(g._id), { defendantsSentenced: g.n, sentenceMonths: g.months ?? 0 });
+    const rows = [...raw.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, r]) => this.#suppress(group, r));
+    return { groupBy: q.groupBy, from: q.from ?? null, to: q.to ?? null, threshold: this.settings.suppressionThreshold, rows };
+  }
+
+  #suppress(group: string, r: Raw): SummaryRow {
+    const t = this.settings.suppressionThreshold;
+    // Zero reveals nobody; 1..t-1 could, so it becomes a range.
+    const hide = (n: number): Reported => (n > 0 && n < t ? `<${t}` : n);
+    const defendants = hide(r.defendantsSentenced);
+    return {
+      group,
+      sessionsHeld: hide(r.sessionsHeld),
+      witnessesTestified: hide(r.witnessesTestified),
+      defendantsSentenced: defendants,
+      sentenceMonths: typeof defendants === 'string' ? null : r.sentenceMonths,
+    };
+  }
+}
+
+/** The summary as CSV (RFC 4180), one row per group. */
+export function summaryCsv(s: Summary): string {
+  const cell = (v: unknown): string => {
+    const text = v === null ? '' : String(v);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const header = ['group', 'sessionsHeld', 'witnessesTestified', 'defendantsSentenced', 'sentenceMonths'];
+  const lines = s.rows.map((r) => [r.group, r.sessionsHeld, r.witnessesTestified, r.defendantsSentenced, r.sentenceMonths].map(cell).join(','));
+  return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+}

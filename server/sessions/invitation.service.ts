@@ -1,0 +1,107 @@
+/**
+ * Invitations: one-time join links for the witness or an external participant. The token is
+ * 256 random bits, returned once inside a link's URL fragment (never sent to a server by the
+ * browser, so never in access logs) and stored only as its SHA-256 hash.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import { userActor, type AuditLog } from '../audit/index.js';
+import { ForbiddenError, InvalidStateError, NotFoundError, UnauthorizedError } from '../errors.js';
+import type { Principal } from '../http/access.js';
+import type { WitnessService } from '../witnesses/index.js';
+import { InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
+import type { InvitationInput, InvitationView } from './session.schemas.js';
+import type { SessionService } from './session.service.js';
+
+/** An invitation works from this long before the window starts (lobby, checks). */
+export const INVITATION_LEAD_MS = 30 * 60_000;
+
+/** SHA-256 of a token, hex. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function toView(i: InvitationDoc): InvitationView {
+  return {
+    id: i._id.toHexString(),
+    sessionId: i.sessionId,
+    role: i.role as InvitationView['role'],
+    participantId: i.participantId,
+    displayName: i.displayName,
+    validFrom: i.validFrom.toISOString(),
+    validUntil: i.validUntil.toISOString(),
+    used: Boolean(i.usedAt),
+    revoked: Boolean(i.revokedAt),
+  };
+}
+
+const invalid = (): UnauthorizedError => new UnauthorizedError({ message: 'The invitation is invalid, expired or revoked.', code: 'invalid_invitation' });
+
+/** Issues, lists, revokes and redeems invitations. */
+export class InvitationService {
+  constructor(private readonly deps: { readonly sessions: SessionService; readonly witnesses: WitnessService; readonly audit: AuditLog }) {}
+
+  async issue(sessionId: string, input: InvitationInput, actor: Principal): Promise<{ invitation: InvitationView; link: string }> {
+    const session = await this.deps.sessions.loadRecord(sessionId);
+    if (session.status === 'ended' || session.status === 'cancelled') throw new InvalidStateError({ message: 'The session is over.', code: 'session_over' });
+    const displayName = input.role === 'witness' ? ((await this.deps.witnesses.codenames([session.witnessId])).get(session.witnessId) ?? 'Witness') : (input.displayName ?? input.role);
+    const token = randomBytes(32).toString('base64url');
+    const doc = await InvitationModel.create({
+      sessionId,
+      role: input.role,
+      participantId: randomUUID(),
+      displayName,
+      tokenHash: hashToken(token),
+      validFrom: new Date(session.start.getTime() - INVITATION_LEAD_MS),
+      validUntil: session.end,
+      createdBy: actor.userId,
+    });
+    const invitation = toView(doc as unknown as InvitationDoc);
+    await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.issue', target: `invitation:${invitation.id}`, outcome: 'success', details: { sessionId, role: input.role } });
+    return { invitation, link: `/join#token=${token}` };
+  }
+
+  async list(sessionId: string): Promise<{ items: InvitationView[] }> {
+    await this.deps.sessions.loadRecord(sessionId);
+    const docs = await InvitationModel.find({ sessionId }).sort({ _id: 1 }).lean<InvitationDoc[]>();
+    return { items: docs.map(toView) };
+  }
+
+  async revoke(sessionId: string, invitationId: string, actor: Principal): Promise<void> {
+    const doc = await InvitationModel.findOneAndUpdate({ _id: new mongoose.Types.ObjectId(invitationId), sessionId }, { $set: { revokedAt: new Date() } }, { new: true }).lean<InvitationDoc>();
+    if (!doc) throw new NotFoundError({ message: 'No such invitation.' });
+    await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.revoke', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId } });
+  }
+
+  /** Revokes the invitation behind a participant id; false when there is none. */
+  async revokeParticipant(sessionId: string, participantId: string): Promise<boolean> {
+    const res = await InvitationModel.updateOne({ sessionId, participantId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    return res.modifiedCount > 0;
+  }
+
+  /**
+   * Checks a token and consumes it on first use. Later redemptions succeed only as the same
+   * participant (reconnects) until the window closes, the session ends or it is revoked.
+   */
+  async redeem(token: string, sessionId: string | undefined, now = new Date()): Promise<{ invitation: InvitationDoc; session: SessionDoc }> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw invalid();
+    const doc = await InvitationModel.findOne({ tokenHash: hashToken(token) }).lean<InvitationDoc>();
+    if (!doc) throw invalid();
+    const fail = async (reason: string, err: Error): Promise<never> => {
+      await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${doc._id.toHexString()}`, outcome: 'failure', details: { reason } });
+      throw err;
+    };
+    if (sessionId !== undefined && sessionId !== doc.sessionId) return fail('wrong_session', new ForbiddenError({ message: 'The invitation is for another session.' }));
+    if (doc.revokedAt) return fail('revoked', invalid());
+    if (now > doc.validUntil) return fail('expired', invalid());
+    if (now < doc.validFrom) return fail('too_early', new InvalidStateError({ message: 'The invitation is not valid yet.', code: 'invitation_not_yet_valid' }));
+    const session = await this.deps.sessions.loadRecord(doc.sessionId);
+    if (session.status === 'ended' || session.status === 'cancelled') return fail('session_over', new InvalidStateError({ message: 'The session is over.', code: 'session_over' }));
+    if (!doc.usedAt) {
+      const claimed = await InvitationModel.findOneAndUpdate({ _id: doc._id, usedAt: null }, { $set: { usedAt: now } }, { new: true }).lean<InvitationDoc>();
+      // Losing the race means a concurrent first use: that is the same participant reconnecting.
+      if (claimed) await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${doc._id.toHexString()}`, outcome: 'success', details: { sessionId: doc.sessionId } });
+    }
+    return { invitation: doc, session };
+  }
+}

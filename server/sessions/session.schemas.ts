@@ -1,0 +1,105 @@
+/** Validation of the session and invitation routes' input. */
+import { z } from 'zod';
+import { countryCode, limitQuery, objectId } from '../http/validate.js';
+import { PARTICIPANT_ROLES, PROTECTIVE_MEASURES, SESSION_STATUSES, type ParticipantRole, type ProtectiveMeasure, type SessionStatus } from '../signaling/ports.js';
+
+const dateTime = z.iso.datetime({ offset: true });
+const timeZone = z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/, 'must be an IANA time zone such as Europe/Chisinau');
+/** Roles a user account can hold in a session (witnesses join only by invitation). */
+const USER_PARTICIPANT_ROLES = PARTICIPANT_ROLES.filter((r) => r !== 'witness');
+
+const participant = z.object({ userId: objectId, role: z.enum(USER_PARTICIPANT_ROLES as [ParticipantRole, ...ParticipantRole[]]) }).strict();
+const measures = z.array(z.enum(PROTECTIVE_MEASURES)).max(PROTECTIVE_MEASURES.length);
+
+export const createSessionBody = z
+  .object({
+    trialId: objectId,
+    witnessId: objectId,
+    fromCountry: countryCode,
+    courtCountry: countryCode,
+    courtRoom: z.string().trim().min(1).max(80),
+    start: dateTime,
+    end: dateTime,
+    timeZones: z.object({ witness: timeZone, court: timeZone }).strict().default({ witness: 'UTC', court: 'UTC' }),
+    participants: z.array(participant).max(30).default([]),
+    measures: measures.default([]),
+    interpreterLanguage: z.string().regex(/^[a-z]{2,3}$/, 'must be an ISO 639 code such as ro').optional(),
+  })
+  .strict();
+export type CreateSessionInput = z.output<typeof createSessionBody>;
+
+export const updateSessionBody = z
+  .object({
+    courtRoom: z.string().trim().min(1).max(80).optional(),
+    start: dateTime.optional(),
+    end: dateTime.optional(),
+    participants: z.array(participant).max(30).optional(),
+    measures: measures.optional(),
+    interpreterLanguage: z.string().regex(/^[a-z]{2,3}$/).optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'must change at least one field');
+export type UpdateSessionInput = z.output<typeof updateSessionBody>;
+
+export const statusBody = z.object({ status: z.enum(['lobby', 'live', 'ended', 'cancelled']) }).strict();
+
+export const sessionListQuery = z
+  .object({
+    from: dateTime.optional(),
+    to: dateTime.optional(),
+    status: z.enum(SESSION_STATUSES).optional(),
+    witnessId: objectId.optional(),
+    trialId: objectId.optional(),
+    /** Opaque cursor from the previous page's `next`. */
+    after: z.string().regex(/^\d{1,15}_[a-f0-9]{24}$/, 'must be a cursor from a previous page').optional(),
+    limit: limitQuery,
+  })
+  .strict();
+export type SessionListQuery = z.output<typeof sessionListQuery>;
+
+export const invitationBody = z
+  .object({
+    role: z.enum(PARTICIPANT_ROLES),
+    /** Label others see; the witness always appears under the codename. */
+    displayName: z.string().trim().min(1).max(80).optional(),
+  })
+  .strict();
+export type InvitationInput = z.output<typeof invitationBody>;
+
+export const invitationParams = z.object({ id: objectId, invitationId: objectId }).strict();
+
+export interface ParticipantView {
+  readonly participantId: string;
+  readonly userId: string;
+  readonly role: ParticipantRole;
+  readonly displayName: string;
+}
+
+export interface SessionRecordView {
+  readonly id: string;
+  readonly trialId: string;
+  readonly witnessId: string;
+  readonly fromCountry: string;
+  readonly courtCountry: string;
+  readonly countryPair: string;
+  readonly courtRoom: string;
+  readonly start: string;
+  readonly end: string;
+  readonly timeZones: { readonly witness: string; readonly court: string };
+  readonly participants: readonly ParticipantView[];
+  readonly measures: readonly ProtectiveMeasure[];
+  readonly interpreterLanguage: string | null;
+  readonly status: SessionStatus;
+}
+
+export interface InvitationView {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly role: ParticipantRole;
+  readonly participantId: string;
+  readonly displayName: string;
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly used: boolean;
+  readonly revoked: boolean;
+}

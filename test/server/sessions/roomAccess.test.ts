@@ -1,0 +1,124 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createScenario, SCENARIO_ADMIN_ENV, bearer, type Scenario } from '../../support/scenario.js';
+import { startTestService, type TestService } from '../../support/service.js';
+import { buildApi } from '../../../server/api.js';
+import { createLogger } from '../../../server/logger.js';
+import type { RoomAccess, RoomTicket, SessionView } from '../../../server/signaling/ports.js';
+
+async function rejects(p: Promise<unknown>): Promise<{ status: number; code: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { status: number; code: string };
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('RoomAccess (sessions domain)', () => {
+  let svc: TestService;
+  let sc: Scenario;
+  let roomAccess: RoomAccess;
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService(SCENARIO_ADMIN_ENV);
+    // Service does not expose its Api; a second build over the same database is the same code.
+    roomAccess = (await buildApi({ config: svc.config, logger: createLogger('silent'), database: svc.service.database })).roomAccess;
+  });
+  beforeEach(async function () {
+    this.timeout(30_000);
+    // Fresh names per scenario: no clean-up needed between tests.
+    sc = await createScenario(svc, { invitations: ['witness', 'public'] });
+  });
+  after(async () => {
+    await svc.close();
+  });
+  const access = (): RoomAccess => roomAccess;
+
+  it('authenticate() gives a participating judge a ticket for their session', async () => {
+    const t = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
+    expect(t).to.include({ sessionId: sc.sessionId, role: 'judge', participantId: sc.participantIds.judge, userId: sc.users.judge.id });
+  });
+
+  it('authenticate() refuses a user JWT for a session the user is not part of with 403', async () => {
+    const err = await rejects(access().authenticate({ token: sc.users.staff.token, sessionId: sc.sessionId }));
+    expect(err.status).to.equal(403);
+  });
+
+  it('authenticate() lets an operator who is not listed run the room as operator', async () => {
+    const t = await access().authenticate({ token: sc.admin.token, sessionId: sc.sessionId });
+    expect(t.role).to.equal('operator');
+  });
+
+  it('authenticate() with the witness invitation gives the codename, never a name', async () => {
+    const inv = sc.invitations[0]!;
+    const t = await access().authenticate({ token: inv.token });
+    expect(t).to.include({ sessionId: sc.sessionId, role: 'witness', displayName: sc.witnessCodename, participantId: inv.participantId, invitationId: inv.id });
+  });
+
+  it('an invitation is consumed on first use and later uses reconnect the same participant', async () => {
+    const inv = sc.invitations[0]!;
+    const first: RoomTicket = await access().authenticate({ token: inv.token });
+    const second = await access().authenticate({ token: inv.token });
+    expect(second.participantId).to.equal(first.participantId);
+    const list = await request(svc.url).get(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
+    expect(list.body.items.find((i: { id: string }) => i.id === inv.id).used).to.equal(true);
+  });
+
+  it('a revoked invitation is refused with 401', async () => {
+    const inv = sc.invitations[1]!;
+    await request(svc.url).delete(`/api/sessions/${sc.sessionId}/invitations/${inv.id}`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(204);
+    const err = await rejects(access().authenticate({ token: inv.token }));
+    expect(err.status).to.equal(401);
+  });
+
+  it('an invitation for another session is refused with 403', async () => {
+    const other = await createScenario(svc);
+    const err = await rejects(access().authenticate({ token: sc.invitations[0]!.token, sessionId: other.sessionId }));
+    expect(err.status).to.equal(403);
+  });
+
+  it('after the session ended, invitations and user tokens are refused with 409', async () => {
+    const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
+    const op = bearer(sc.users.operator.token);
+    await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', op).send({ status: 'lobby' }).expect(200);
+    await access().setStatus(sc.sessionId, 'live', judge);
+    const ended = await access().setStatus(sc.sessionId, 'ended', judge);
+    expect(ended.status).to.equal('ended');
+    expect((await rejects(access().authenticate({ token: sc.invitations[0]!.token }))).status).to.equal(409);
+    expect((await rejects(access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId }))).status).to.equal(409);
+  });
+
+  it('setStatus() refuses an invalid transition with 409 and a non-chair with 403', async () => {
+    const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
+    expect((await rejects(access().setStatus(sc.sessionId, 'ended', judge))).status).to.equal(409);
+    const witness = await access().authenticate({ token: sc.invitations[0]!.token });
+    expect((await rejects(access().setStatus(sc.sessionId, 'live', witness))).status).to.equal(403);
+  });
+
+  it('setClosedSession() notifies subscribers and is audited', async () => {
+    const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
+    const seen: string[][] = [];
+    const off = access().subscribe((s: SessionView) => seen.push([...s.measures]));
+    const view = await access().setClosedSession(sc.sessionId, true, judge);
+    off();
+    expect(view.measures).to.include('closedSession');
+    expect(seen).to.have.length(1);
+    const audit = await request(svc.url).get('/api/audit').query({ action: 'room.closedSession' }).set('Authorization', bearer(sc.admin.token)).expect(200);
+    expect(audit.body.items).to.have.length(1);
+  });
+
+  it('revokeParticipant() stops a user participant and an invited participant from joining', async () => {
+    const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
+    await access().revokeParticipant(sc.sessionId, sc.participantIds.defence!, judge);
+    expect((await rejects(access().authenticate({ token: sc.users.defence.token, sessionId: sc.sessionId }))).status).to.equal(403);
+    await access().revokeParticipant(sc.sessionId, sc.invitations[1]!.participantId, judge);
+    expect((await rejects(access().authenticate({ token: sc.invitations[1]!.token }))).status).to.equal(401);
+  });
+
+  it('authenticate() refuses garbage, a user token without a session, and an unknown token', async () => {
+    expect((await rejects(access().authenticate({ token: 'x'.repeat(43) }))).status).to.equal(401);
+    expect((await rejects(access().authenticate({ token: sc.users.judge.token }))).status).to.equal(401);
+    expect((await rejects(access().authenticate({ token: 'a.b.c', sessionId: sc.sessionId }))).status).to.equal(401);
+  });
+});
