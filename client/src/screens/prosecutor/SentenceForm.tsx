@@ -9,10 +9,10 @@ const OUTCOMES = ['convicted', 'acquitted', 'dismissed'] as const;
 
 export function SentenceForm({ trial, onDone }: { trial: Trial; onDone: () => void }) {
   const id = useId();
-  const [defendant, setDefendant] = useState(trial.defendants[0]?.name ?? '');
+  const [defendantId, setDefendantId] = useState(trial.defendants[0]?.id ?? '');
   const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
   const [term, setTerm] = useState('12');
-  const [outcome, setOutcome] = useState<string>('convicted');
+  const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('convicted');
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -23,7 +23,8 @@ export function SentenceForm({ trial, onDone }: { trial: Trial; onDone: () => vo
     setError(undefined);
     setSaved(false);
     try {
-      await api.recordSentence({ trialId: trial.id, defendant, date, termMonths: Number(term), outcome });
+      // Only a conviction carries a term.
+      await api.recordSentence({ trialId: trial.id, defendantId, date, termMonths: outcome === 'convicted' ? Number(term) : 0, outcome });
       setSaved(true);
       onDone();
     } catch (err) {
@@ -42,9 +43,9 @@ export function SentenceForm({ trial, onDone }: { trial: Trial; onDone: () => vo
       {saved && <SuccessNotice>{t.sentence.saved}</SuccessNotice>}
       <label>
         {t.sentence.defendant}
-        <select name="defendant" value={defendant} onChange={(e) => setDefendant(e.target.value)} required>
+        <select name="defendant" value={defendantId} onChange={(e) => setDefendantId(e.target.value)} required>
           {trial.defendants.map((d) => (
-            <option key={d.name} value={d.name}>
+            <option key={d.id} value={d.id}>
               {d.name}
             </option>
           ))}
@@ -56,11 +57,20 @@ export function SentenceForm({ trial, onDone }: { trial: Trial; onDone: () => vo
       </label>
       <label>
         {t.sentence.term}
-        <input name="termMonths" type="number" min={0} max={1200} value={term} onChange={(e) => setTerm(e.target.value)} required />
+        <input
+          name="termMonths"
+          type="number"
+          min={0}
+          max={1200}
+          value={outcome === 'convicted' ? term : '0'}
+          disabled={outcome !== 'convicted'}
+          onChange={(e) => setTerm(e.target.value)}
+          required
+        />
       </label>
       <label>
         {t.sentence.outcome}
-        <select name="outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+        <select name="outcome" value={outcome} onChange={(e) => setOutcome(OUTCOMES.find((o) => o === e.target.value) ?? 'convicted')}>
           {OUTCOMES.map((o) => (
             <option key={o} value={o}>
               {t.sentence.outcomes[o]}

@@ -1,5 +1,6 @@
 /** Turns report rows (where small counts may be suppressed as `"<3"`) into chart data. */
 import type { Count, ReportRow } from '../../api/types.js';
+import { t } from '../../strings.js';
 
 /** A count as a number for drawing; a suppressed count draws as 0 and keeps its label. */
 export interface ChartValue {
@@ -8,7 +9,8 @@ export interface ChartValue {
   readonly suppressed: boolean;
 }
 
-export function chartValue(c: Count | undefined): ChartValue {
+export function chartValue(c: Count | null | undefined): ChartValue {
+  if (c === null) return { value: 0, label: t.reports.suppressed, suppressed: true };
   if (typeof c === 'number') return { value: c, label: String(c), suppressed: false };
   if (typeof c === 'string' && /^\d+$/.test(c)) return { value: Number(c), label: c, suppressed: false };
   return { value: 0, label: c ?? '—', suppressed: true };
