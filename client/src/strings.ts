@@ -129,6 +129,8 @@ export const en = {
     interpreter: 'Interpreter language, ISO 639 code such as ro (optional)',
     courtRoom: 'Court room',
     participantIdHint: 'Participants are given by user id (only administrators can list users).',
+    trialJudge: 'the trial’s judge',
+    you: 'you',
     submit: 'Schedule session',
     submitting: 'Scheduling…',
     created: 'The session was scheduled.',
@@ -263,8 +265,8 @@ export const en = {
     months: 'Total sentence (months)',
     year: 'Year',
     pair: 'Country pair',
-    suppressedNote: (threshold: string) =>
-      `Counts below ${threshold} are suppressed so that no witness can be identified; they are shown as “${threshold}” and drawn as an empty hatched bar.`,
+    suppressedNote: (threshold: number, marker: string) =>
+      `Counts below ${threshold} are suppressed so that no witness can be identified; they are shown as “${marker}” and drawn as a short hatched bar.`,
     suppressed: 'suppressed',
     empty: 'No data for these years.',
     badRange: 'The first year must not be after the last year.',

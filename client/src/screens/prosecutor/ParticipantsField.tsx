@@ -8,10 +8,12 @@ const USER_ROLES = ['judge', 'prosecutor', 'defence', 'interpreter', 'operator',
 interface Props {
   readonly value: readonly Participant[];
   readonly users: readonly User[] | undefined;
+  /** Names for ids the form knows without the user list (the trial's judge, the signed-in user). */
+  readonly known: Readonly<Record<string, string>>;
   onChange(next: Participant[]): void;
 }
 
-export function ParticipantsField({ value, users, onChange }: Props) {
+export function ParticipantsField({ value, users, known, onChange }: Props) {
   const set = (i: number, p: Partial<Participant>) => onChange(value.map((v, j) => (j === i ? { ...v, ...p } : v)));
   return (
     <fieldset>
@@ -31,7 +33,10 @@ export function ParticipantsField({ value, users, onChange }: Props) {
                 ))}
               </select>
             ) : (
-              <input name={`participant-${i}-user`} value={p.userId} onChange={(e) => set(i, { userId: e.target.value })} required />
+              <span className="with-hint">
+                <input name={`participant-${i}-user`} value={p.userId} onChange={(e) => set(i, { userId: e.target.value })} required />
+                {known[p.userId] && <span className="muted"> ({known[p.userId]})</span>}
+              </span>
             )}
           </label>
           <label>

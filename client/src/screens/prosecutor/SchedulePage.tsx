@@ -156,7 +156,12 @@ export function SchedulePage() {
           </label>
         </div>
         <WindowPreview start={start} end={end} fromCountry={fromCountry} courtCountry={courtCountry} />
-        <ParticipantsField value={participants} users={users.data} onChange={setParticipants} />
+        <ParticipantsField
+          value={participants}
+          users={users.data}
+          known={{ ...(trial ? { [trial.judgeId]: t.schedule.trialJudge } : {}), ...(user ? { [user.id]: t.schedule.you } : {}) }}
+          onChange={setParticipants}
+        />
         <fieldset>
           <legend>{t.schedule.measures}</legend>
           {MEASURES.map((m) => (

@@ -47,7 +47,7 @@ export function ReportChart({ rows, series, title }: { rows: readonly ChartRow[]
               {rows.map((r) => (
                 <Cell key={r.group} fill={r.labels[s.key].suppressed ? 'url(#hatch)' : s.colour} />
               ))}
-              <LabelList dataKey={`${s.key}Label`} position="top" />
+              <LabelList dataKey={`${s.key}Label`} position="top" fill="#1f2937" fontSize={12} />
             </Bar>
           ))}
         </BarChart>

@@ -85,7 +85,7 @@ function Charts({ byYear, byPair }: { byYear: ReportSummary; byPair: ReportSumma
   const pairs = toChartRows(byPair.rows);
   return (
     <>
-      {marker && <p className="notice">{t.reports.suppressedNote(marker)}</p>}
+      {marker && <p className="notice">{t.reports.suppressedNote(byYear.threshold, marker)}</p>}
       <div className="card" data-testid="chart-year">
         {years.length === 0 ? (
           <p className="muted">{t.reports.empty}</p>
