@@ -107,11 +107,11 @@ export const controlHandlers: ControlHandlers = {
   },
   async endSession(ctx) {
     const sid = ctx.ticket.sessionId;
-    return audited(ctx, 'room.end', `session:${sid}`, {}, async () => {
-      const view = await ctx.hub.access.setStatus(sid, 'ended', ctx.ticket);
-      // Answer first, then disconnect everyone (the caller included).
-      setImmediate(() => ctx.hub.applySession(view));
-      return info(view);
-    });
+    const view = await ctx.hub.ending(sid, () =>
+      audited(ctx, 'room.end', `session:${sid}`, {}, () => ctx.hub.access.setStatus(sid, 'ended', ctx.ticket)),
+    );
+    // Answer first, then tell and disconnect everyone (the caller included).
+    setImmediate(() => ctx.hub.applySession(view));
+    return info(view);
   },
 };

@@ -29,6 +29,7 @@ export const channel = {
 
 export class Hub {
   readonly #sessions = new Map<string, Map<string, ParticipantRecord>>();
+  readonly #ending = new Set<string>();
 
   constructor(
     readonly nsp: RoomNamespace,
@@ -110,7 +111,18 @@ export class Hub {
     const info: SessionInfo = { status: view.status, measures: view.measures };
     this.rooms.get(view.id)?.setMeasures(view.measures);
     this.nsp.to(channel.all(view.id)).emit('session', info);
-    if (view.status === 'ended' || view.status === 'cancelled') this.endSession(view.id);
+    // A room's own endSession request disconnects everyone itself, after its acknowledgement.
+    if ((view.status === 'ended' || view.status === 'cancelled') && !this.#ending.has(view.id)) this.endSession(view.id);
+  }
+
+  /** Runs `end` (which ends the session) while changes it causes do not disconnect anyone yet. */
+  async ending<T>(sessionId: string, end: () => Promise<T>): Promise<T> {
+    this.#ending.add(sessionId);
+    try {
+      return await end();
+    } finally {
+      this.#ending.delete(sessionId);
+    }
   }
 
   /** Ends the hearing: everyone is told and disconnected, the room closes. */

@@ -191,8 +191,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async #setUpMedia(): Promise<void> {
     const device = this.#device!;
-    this.#recv = await this.#createTransport('recv');
     const { producers } = await this.request('join', { rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown> & { codecs: [] } });
+    this.#recv = await this.#createTransport('recv');
     for (const p of producers) await this.#consume(p);
     for (const [kind, track] of this.#tracks) await this.#produce(kind, track);
   }

@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser.js';
+import { createScenario, SCENARIO_ADMIN_ENV, type Scenario, type ScenarioOptions } from '../../support/scenario.js';
+import { startTestService, type TestService } from '../../support/service.js';
+import { closePages, connectPage, eventually, inbound, openLobby, pageRequest } from './support.js';
+
+/** Any IPv4 address other than the server's own loopback candidates would be a leak. */
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/;
+
+describe('live testimony rooms in real Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let svc: TestService;
+  let pages: Page[] = [];
+
+  before(async function () {
+    this.timeout(60_000);
+    [browser, svc] = await Promise.all([launchChromium(), startTestService(SCENARIO_ADMIN_ENV)]);
+  });
+  afterEach(async () => {
+    await closePages(pages);
+    pages = [];
+  });
+  after(async () => {
+    await browser?.close();
+    await svc?.close();
+  });
+
+  /** A session in its lobby with invitations for the witness and `extra` roles. */
+  async function session(opts: ScenarioOptions): Promise<Scenario> {
+    const s = await createScenario(svc, { participants: ['judge', 'operator', 'prosecutor', 'defence'], ...opts });
+    await openLobby(svc, s);
+    return s;
+  }
+
+  async function connect(token: string, sessionId?: string): Promise<Page> {
+    const { page, result } = await connectPage(browser, svc.url, token, sessionId);
+    pages.push(page);
+    expect(result.ok, JSON.stringify(result)).to.equal(true);
+    return page;
+  }
+
+  const invitation = (s: Scenario, role: string) => s.invitations.find((i) => i.role === role)!;
+
+  /** Judge (admitted at once) joins; each invitee is admitted by the judge, joins, and publishes if asked. */
+  async function hearing(s: Scenario, invitees: { role: string; publish: boolean }[]) {
+    const judge = await connect(s.users.judge.token, s.sessionId);
+    await judge.evaluate(() => window.wb.join());
+    const others: Record<string, Page> = {};
+    for (const { role, publish } of invitees) {
+      const inv = invitation(s, role);
+      const page = await connect(inv.token);
+      expect(await pageRequest(judge, 'admit', { participantId: inv.participantId })).to.deep.include({ ok: true });
+      await page.evaluate(() => window.wb.waitAdmitted());
+      await page.evaluate(() => window.wb.join());
+      if (publish) await page.evaluate(() => window.wb.publish());
+      others[role] = page;
+    }
+    return { judge, others };
+  }
+
+  const flowing = (page: Page, role: string) =>
+    eventually(async () => {
+      const figures = (await inbound(page)).filter((f) => f.role === role);
+      const video = figures.find((f) => f.kind === 'video' && f.framesDecoded > 0);
+      const audio = figures.find((f) => f.kind === 'audio' && f.bytesReceived > 0);
+      return video && audio ? { video, audio } : undefined;
+    }, 10_000, `${role} video frames and audio bytes`);
+
+  it('one context publishes audio and video and another consumes them: the judge decodes the witness video and receives audio within 10 s', async () => {
+    const s = await session({ measures: [], invitations: ['witness'] });
+    const { judge } = await hearing(s, [{ role: 'witness', publish: true }]);
+    const { video, audio } = await flowing(judge, 'witness');
+    expect(video.framesDecoded).to.be.greaterThan(0);
+    expect(audio.bytesReceived).to.be.greaterThan(0);
+  });
+
+  it('with faceMask the accused receives the witness audio but no video, and a forged consume of the video fails', async () => {
+    const s = await session({ measures: ['faceMask'], invitations: ['witness', 'accused'] });
+    const { judge, others } = await hearing(s, [
+      { role: 'accused', publish: false },
+      { role: 'witness', publish: true },
+    ]);
+    await flowing(judge, 'witness');
+    const accused = others.accused!;
+    await eventually(async () => (await inbound(accused)).some((f) => f.role === 'witness' && f.kind === 'audio' && f.bytesReceived > 0), 10_000, 'accused audio');
+    expect((await inbound(accused)).filter((f) => f.role === 'witness').map((f) => f.kind)).to.deep.equal(['audio']);
+    const videoId = (await others.witness!.evaluate(() => window.wb.producerIds())).video!;
+    const recvId = await accused.evaluate(async () => (await window.wb.request('createTransport', { direction: 'recv' })) as unknown);
+    const transportId = (recvId as { data: { id: string } }).data.id;
+    const forged = await pageRequest(accused, 'consume', { transportId, producerId: videoId });
+    expect(forged).to.deep.include({ ok: false });
+    expect((forged as { error: { code: string } }).error.code).to.equal('consume_forbidden');
+    expect((await inbound(accused)).some((f) => f.kind === 'video')).to.equal(false);
+  });
+
+  it("operator pause makes the judge's consumer report paused; resume brings frames again; telemetry reaches the operator without addresses", async () => {
+    const s = await session({ measures: [], invitations: ['witness'] });
+    const { judge, others } = await hearing(s, [{ role: 'witness', publish: true }]);
+    const operator = await connect(s.users.operator.token, s.sessionId);
+    await flowing(judge, 'witness');
+    const videoId = (await others.witness!.evaluate(() => window.wb.producerIds())).video!;
+    expect(await pageRequest(operator, 'pauseProducer', { producerId: videoId })).to.deep.include({ ok: true });
+    await eventually(async () => (await judge.evaluate(() => window.wb.remotes())).find((r) => r.producerId === videoId && r.paused), 3000, 'paused consumer');
+    const before = (await inbound(judge)).find((f) => f.producerId === videoId)!.framesDecoded;
+    expect(await pageRequest(operator, 'resumeProducer', { producerId: videoId })).to.deep.include({ ok: true });
+    await eventually(async () => (await inbound(judge)).find((f) => f.producerId === videoId && !f.paused && f.framesDecoded > before + 5), 10_000, 'frames after resume');
+    const telemetry = await eventually(async () => {
+      const entries = (await operator.evaluate(() => window.wb.log())).filter((e) => e.event === 'telemetry');
+      return entries.find((e) => JSON.stringify(e.detail).includes(invitation(s, 'witness').participantId) && (e.detail as { participants: { bitrateIn: number }[] }).participants.some((p) => p.bitrateIn > 0));
+    }, 5000, 'operator telemetry with witness bitrate');
+    expect(JSON.stringify(telemetry.detail)).to.not.match(IPV4);
+    expect((await judge.evaluate(() => window.wb.log())).some((e) => e.event === 'telemetry')).to.equal(false);
+  });
+
+  it('turning closed session on closes the public gallery consumers within 1 s', async () => {
+    const s = await session({ measures: [], invitations: ['witness', 'public'] });
+    const { judge, others } = await hearing(s, [
+      { role: 'public', publish: false },
+      { role: 'witness', publish: true },
+    ]);
+    const pub = others.public!;
+    await flowing(pub, 'witness');
+    const sent = await pub.evaluate(() => window.wb.now());
+    const sentAt = Date.now();
+    expect(await pageRequest(judge, 'setClosedSession', { closed: true })).to.deep.include({ ok: true });
+    await eventually(async () => (await pub.evaluate(() => window.wb.remotes())).length === 0, 1000, 'public consumers closed');
+    expect(Date.now() - sentAt).to.be.lessThan(1000);
+    const removed = (await pub.evaluate(() => window.wb.log())).filter((e) => e.event === 'remoteRemoved' && e.at >= sent);
+    expect(removed.map((e) => (e.detail as { reason: string }).reason)).to.deep.equal(['policy', 'policy']);
+    expect((await inbound(judge)).filter((f) => f.role === 'witness')).to.have.length(2);
+  });
+
+  it('killing the media worker rebuilds the room and media flows to the judge again within 10 s', async () => {
+    const s = await session({ measures: [], invitations: ['witness'] });
+    const { judge } = await hearing(s, [{ role: 'witness', publish: true }]);
+    const first = await flowing(judge, 'witness');
+    const pid = svc.service.media.statuses()[0]!.pid;
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+    const again = await eventually(async () => {
+      const f = await flowing(judge, 'witness');
+      return f.video.consumerId !== first.video.consumerId ? f : undefined;
+    }, 10_000, 'media after worker death');
+    expect(Date.now() - killedAt).to.be.lessThan(10_000);
+    expect(again.video.framesDecoded).to.be.greaterThan(0);
+    expect(svc.service.media.allAlive).to.equal(true);
+  });
+});
