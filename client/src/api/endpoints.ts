@@ -24,7 +24,7 @@ async function all<T>(path: string, max = 1000): Promise<readonly T[]> {
     const sep = path.includes('?') ? '&' : '?';
     const page: Page<T> = await requestJson<Page<T>>('GET', `${path}${sep}limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`);
     out.push(...page.items);
-    after = page.next;
+    after = page.next ?? page.nextAfter ?? null;
   } while (after && out.length < max);
   return out;
 }

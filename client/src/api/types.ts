@@ -45,8 +45,9 @@ export interface IssuedInvitation {
   readonly link: string;
 }
 
-/** A page of a list. */
+/** A page of a list: sessions page with `next`, the other lists with `nextAfter`. */
 export interface Page<T> {
   readonly items: readonly T[];
-  readonly next: string | null;
+  readonly next?: string | null;
+  readonly nextAfter?: string | null;
 }
