@@ -37,6 +37,12 @@ async function createIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) await model.createIndexes();
 }
 
+/** True when the server is FerretDB (it says so in buildInfo). */
+async function isFerretDb(): Promise<boolean> {
+  const info = await mongoose.connection.db?.admin().command({ buildInfo: 1 });
+  return Boolean(info && ('ferretdbVersion' in info || 'ferretdb' in info));
+}
+
 /** Builds every domain's services and routes, creates indexes and the first administrator. */
 export async function buildApi(deps: ApiDeps): Promise<Api> {
   const { config, logger } = deps;
@@ -46,10 +52,11 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   await auth.ensureAdmin();
   const witnesses = new WitnessService(new IdentityCipher(config.identity), audit);
   const trials = new TrialService(auth, audit);
-  const sessions = new SessionService({ auth, trials, witnesses, audit });
+  const sessions = new SessionService({ auth, trials, witnesses, audit, naturalIdOrder: await isFerretDb() });
   const invitations = new InvitationService({ sessions, witnesses, audit });
-  const sentences = new SentenceService({ trials, sessions, audit });
   const reports = new ReportService(config.reports);
+  const sentences = new SentenceService({ trials, sessions, audit, onRecorded: () => reports.invalidate() });
+  sessions.subscribe(() => reports.invalidate());
 
   const kit = new RouteKit((header) => auth.authenticateHeader(header));
   authRoutes(kit, auth);

@@ -30,6 +30,7 @@ export interface HashedFields {
 /** SHA-256 of the event's canonical form, hex. */
 export function hashEvent(e: HashedFields): string {
   const actor = { kind: e.actor.kind, id: e.actor.id ?? null, role: e.actor.role ?? null, label: e.actor.label ?? null };
-  const body = canonicalJson({ ...e, actor, details: e.details ?? null });
+  // Only the listed fields: a stored document also carries _id and its own hash.
+  const body = canonicalJson({ seq: e.seq, at: e.at, actor, action: e.action, target: e.target, outcome: e.outcome, details: e.details ?? null, prevHash: e.prevHash });
   return createHash('sha256').update(body).digest('hex');
 }

@@ -19,11 +19,38 @@ type GroupRow = { _id: unknown; n: number; months?: number };
 
 const UNKNOWN = 'unknown';
 
+/**
+ * How long a computed summary is reused. FerretDB scans every row for each aggregation (seconds
+ * at 100 000 sentences), so results are kept until this process records a change
+ * (`invalidate()`), or for this long at most to pick up writes made by other processes.
+ */
+export const SUMMARY_CACHE_MS = 5 * 60_000;
+
 /** Builds the summary report. */
 export class ReportService {
+  readonly #cache = new Map<string, { at: number; value: Promise<Summary> }>();
+
   constructor(private readonly settings: Config['reports']) {}
 
-  async summary(q: SummaryQuery): Promise<Summary> {
+  /**
+   * The summary, computed at most once per query per `SUMMARY_CACHE_MS` (concurrent callers
+   * share one computation); `invalidate()` drops it when sessions end or sentences are recorded.
+   */
+  summary(q: SummaryQuery): Promise<Summary> {
+    const key = `${q.groupBy}|${q.from ?? ''}|${q.to ?? ''}`;
+    const hit = this.#cache.get(key);
+    if (hit && Date.now() - hit.at < SUMMARY_CACHE_MS) return hit.value;
+    const value = this.#compute(q);
+    this.#cache.set(key, { at: Date.now(), value });
+    value.catch(() => this.#cache.delete(key));
+    return value;
+  }
+
+  invalidate(): void {
+    this.#cache.clear();
+  }
+
+  async #compute(q: SummaryQuery): Promise<Summary> {
     const key = `$${q.groupBy}`;
     const years: Record<string, number> = {};
     if (q.from !== undefined) years.$gte = q.from;

@@ -50,8 +50,8 @@ export const sessionListQuery = z
     status: z.enum(SESSION_STATUSES).optional(),
     witnessId: objectId.optional(),
     trialId: objectId.optional(),
-    /** Opaque cursor from the previous page's `next`. */
-    after: z.string().regex(/^\d{1,15}_[a-f0-9]{24}$/, 'must be a cursor from a previous page').optional(),
+    /** The previous page's `next` (the last id it returned). */
+    after: objectId.optional(),
     limit: limitQuery,
   })
   .strict();

@@ -20,6 +20,12 @@ export function testDatabaseUri(dbName = 'wb_test'): string {
   return db.uri.replace(/\/witness_bridge$/, `/${dbName}`);
 }
 
+/** Folder holding the test database's files (the canary test scans it for plain text). */
+export function testDatabaseDir(): string {
+  if (!dir) throw new Error('test database not started');
+  return dir;
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(30_000);

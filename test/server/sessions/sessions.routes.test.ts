@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createScenario, SCENARIO_ADMIN_ENV, bearer, type Scenario } from '../../support/scenario.js';
+import { startTestService, type TestService } from '../../support/service.js';
+
+describe('session routes', () => {
+  let svc: TestService;
+  let sc: Scenario;
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService(SCENARIO_ADMIN_ENV);
+  });
+  beforeEach(async function () {
+    this.timeout(30_000);
+    sc = await createScenario(svc);
+  });
+  after(async () => {
+    await svc.close();
+  });
+
+  const hours = (h: number): string => new Date(Date.now() + h * 3600_000).toISOString();
+  const book = (over: Record<string, unknown>, token = sc.users.prosecutor.token) =>
+    request(svc.url)
+      .post('/api/sessions')
+      .set('Authorization', bearer(token))
+      .send({ trialId: sc.trialId, witnessId: sc.witnessId, fromCountry: 'MD', courtCountry: 'MK', courtRoom: `Other ${Math.random()}`, start: hours(10), end: hours(11), ...over });
+
+  async function otherWitness(): Promise<string> {
+    const res = await request(svc.url).post('/api/witnesses').set('Authorization', bearer(sc.users.staff.token))
+      .send({ codename: `Robin-${Math.random().toString(16).slice(2, 8)}`, identity: { legalName: 'Someone Else', dateOfBirth: '1990-01-01' }, countryOfOrigin: 'UA', languages: ['uk'], riskLevel: 'low' }).expect(201);
+    return res.body.id as string;
+  }
+
+  it('POST /api/sessions returns 409 when the witness is already booked in an overlapping window', async () => {
+    const res = await book({ start: hours(0), end: hours(2) }).expect(409);
+    expect(res.body.error.code).to.equal('witness_double_booked');
+  });
+
+  it('POST /api/sessions returns 409 when the court room is already booked', async () => {
+    const res = await book({ witnessId: await otherWitness(), courtRoom: sc.courtRoom, start: hours(0), end: hours(2) }).expect(409);
+    expect(res.body.error.code).to.equal('court_room_double_booked');
+  });
+
+  it('POST /api/sessions returns 409 when the judge is already booked', async () => {
+    const res = await book({ witnessId: await otherWitness(), start: hours(0), end: hours(2), participants: [{ userId: sc.users.judge.id, role: 'judge' }] }).expect(409);
+    expect(res.body.error.code).to.equal('judge_double_booked');
+  });
+
+  it('POST /api/sessions accepts the same witness right after the window, and after a cancellation', async () => {
+    await book({ start: hours(1), end: hours(2) }).expect(201);
+    await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', bearer(sc.users.prosecutor.token)).send({ status: 'cancelled' }).expect(200);
+    await book({ start: hours(0), end: hours(0.5) }).expect(201);
+  });
+
+  it('concurrent bookings of one witness: exactly one wins', async () => {
+    const w = await otherWitness();
+    const results = await Promise.all([1, 2, 3].map(() => book({ witnessId: w, start: hours(30), end: hours(31) })));
+    expect(results.map((r) => r.status).sort()).to.deep.equal([201, 409, 409]);
+  });
+
+  it('POST /api/sessions answers 400 for end before start, a wrong court country and a user in the wrong role', async () => {
+    const a = await book({ start: hours(5), end: hours(4) }).expect(400);
+    expect(a.body.error.details[0].path).to.equal('body.end');
+    const b = await book({ courtCountry: 'RS' }).expect(400);
+    expect(b.body.error.details[0].path).to.equal('body.courtCountry');
+    const c = await book({ participants: [{ userId: sc.users.defence.id, role: 'judge' }] }).expect(400);
+    expect(c.body.error.details[0].path).to.equal('body.participants.0.role');
+    await book({ start: '2026-01-01T10:00:00' }).expect(400);
+  });
+
+  it('lifecycle scheduled → lobby → live → ended; invalid moves answer 409', async () => {
+    const op = bearer(sc.users.operator.token);
+    const to = (status: string) => request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', op).send({ status });
+    await to('live').expect(409);
+    await to('lobby').expect(200);
+    await to('lobby').expect(409);
+    await to('live').expect(200);
+    await to('cancelled').expect(409);
+    const ended = await to('ended').expect(200);
+    expect(ended.body.status).to.equal('ended');
+    await to('live').expect(409);
+    await request(svc.url).patch(`/api/sessions/${sc.sessionId}`).set('Authorization', bearer(sc.users.prosecutor.token)).send({ courtRoom: 'X' }).expect(409);
+  });
+
+  it('a prosecutor may cancel but not open the lobby', async () => {
+    const pr = bearer(sc.users.prosecutor.token);
+    await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', pr).send({ status: 'lobby' }).expect(403);
+    await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', pr).send({ status: 'cancelled' }).expect(200);
+  });
+
+  it('participants see their own sessions only; others get 404', async () => {
+    const mine = await request(svc.url).get('/api/sessions').set('Authorization', bearer(sc.users.defence.token)).expect(200);
+    expect(mine.body.items.map((s: { id: string }) => s.id)).to.include(sc.sessionId);
+    const other = await createScenario(svc, { participants: ['judge'] });
+    await request(svc.url).get(`/api/sessions/${other.sessionId}`).set('Authorization', bearer(sc.users.defence.token)).expect(404);
+    const list = await request(svc.url).get('/api/sessions').set('Authorization', bearer(sc.users.defence.token)).expect(200);
+    expect(list.body.items.map((s: { id: string }) => s.id)).not.to.include(other.sessionId);
+  });
+
+  it('GET /api/sessions pages with limit and next', async () => {
+    const admin = bearer(sc.admin.token);
+    const first = await request(svc.url).get('/api/sessions?limit=1').set('Authorization', admin).expect(200);
+    expect(first.body.items).to.have.length(1);
+    const second = await request(svc.url).get(`/api/sessions?limit=1&after=${first.body.next}`).set('Authorization', admin).expect(200);
+    expect(second.body.items[0].id).not.to.equal(first.body.items[0].id);
+    await request(svc.url).get('/api/sessions?limit=1000').set('Authorization', admin).expect(400);
+  });
+
+  it('POST /api/sessions/:id/invitations returns a link with the token in the fragment, stored only as a hash', async () => {
+    const res = await request(svc.url).post(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.operator.token)).send({ role: 'support', displayName: 'Support person' }).expect(201);
+    expect(res.body.link).to.match(/^\/join#token=[A-Za-z0-9_-]{43}$/);
+    const token = (res.body.link as string).split('#token=')[1]!;
+    const list = await request(svc.url).get(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.operator.token)).expect(200);
+    expect(JSON.stringify(list.body)).not.to.include(token);
+    const { default: mongoose } = await import('mongoose');
+    const stored = await mongoose.connection.db!.collection('invitations').find({}).toArray();
+    expect(JSON.stringify(stored)).not.to.include(token);
+  });
+
+  it('an invitation is refused before its window opens and after it closes', async () => {
+    const roomAccessOf = async () => (await import('../../../server/api.js')).buildApi;
+    const { createLogger } = await import('../../../server/logger.js');
+    const api = await (await roomAccessOf())({ config: svc.config, logger: createLogger('silent'), database: svc.service.database });
+    const future = await createScenario(svc, { startOffsetMs: 3 * 3600_000 });
+    const early = await api.roomAccess.authenticate({ token: future.invitations[0]!.token }).catch((e: { status: number; code: string }) => e);
+    expect(early).to.include({ status: 409, code: 'invitation_not_yet_valid' });
+    const past = await createScenario(svc, { startOffsetMs: -3 * 3600_000, durationMs: 3600_000 });
+    const late = await api.roomAccess.authenticate({ token: past.invitations[0]!.token }).catch((e: { status: number }) => e);
+    expect(late).to.include({ status: 401 });
+    const now = await api.roomAccess.authenticate({ token: sc.invitations[0]!.token });
+    expect(now.role).to.equal('witness');
+  });
+});
