@@ -213,6 +213,7 @@ export const en = {
     pause: (label: string) => `Pause ${label}`,
     resume: (label: string) => `Resume ${label}`,
     remove: (name: string) => `Remove ${name}`,
+    removeShort: 'Remove',
     confirmRemove: (name: string) => `Remove ${name} from the session? Their link stops working.`,
     closedSession: 'Closed session (public gallery cut off)',
     openLobby: 'Open the lobby',

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser.js';
 import { SCENARIO_ADMIN_ENV, createScenario, type Scenario } from '../../support/scenario.js';
+import { testDatabaseUri } from '../../support/hooks.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { eventually, framesDecoded, openPage, screenshot, signIn } from './helpers.js';
 
@@ -26,7 +27,7 @@ describe('Client: the full testimony scenario through the UI', () => {
   before(async function () {
     this.timeout(60_000);
     // Threshold 1: the report shows the exact counts this one session produces.
-    [browser, svc] = await Promise.all([launchChromium(), startTestService({ ...SCENARIO_ADMIN_ENV, REPORT_SUPPRESSION_THRESHOLD: '1' })]);
+    [browser, svc] = await Promise.all([launchChromium(), startTestService({ ...SCENARIO_ADMIN_ENV, REPORT_SUPPRESSION_THRESHOLD: '1', MONGODB_URI: testDatabaseUri('wb_e2e_client_scenario') })]);
     // Users, witness and trial; the helper's own session is three days away so it cannot clash.
     sc = await createScenario(svc, { startOffsetMs: 3 * 86_400_000, participants: ['judge', 'prosecutor'], invitations: [] });
   });
@@ -92,8 +93,10 @@ describe('Client: the full testimony scenario through the UI', () => {
     const witnessRow = operator.locator('table.links tr', { hasText: witnessName });
     await eventually(async () => /kbit\/s/.test((await witnessRow.textContent()) ?? ''), 10_000, 'telemetry for the witness');
     await operator.getByRole('button', { name: `Pause ${witnessName} (picture)` }).click();
-    await operator.getByRole('button', { name: `Resume ${witnessName} (picture)` }).waitFor();
+    // The server pauses the stream: the judge's tile says so, and clears once resumed.
+    await judge.locator('li.tile.paused[data-participant-role="witness"]').waitFor({ timeout: 10_000 });
     await operator.getByRole('button', { name: `Resume ${witnessName} (picture)` }).click();
+    await judge.locator('li.tile.paused[data-participant-role="witness"]').waitFor({ state: 'detached', timeout: 10_000 });
     await operator.getByRole('button', { name: 'Start session' }).click();
     await eventually(async () => (await operator.getByTestId('session-status').textContent()) === 'Live', 10_000, 'status Live');
     await screenshot(operator, 'operator-console');
@@ -115,9 +118,10 @@ describe('Client: the full testimony scenario through the UI', () => {
     await staff.getByText('Sessions held per country pair (table)').click();
     const year = String(new Date().getUTCFullYear());
     const yearCells = (await staff.locator(`[data-testid="table-year"] tr[data-group="${year}"] td`).allTextContents()).map((s) => s.trim());
-    expect(yearCells).to.deep.equal(['1', '1', '1', '48']);
+    // Sessions held, witnesses who testified, defendants sentenced (the months column is the records API's).
+    expect(yearCells.slice(0, 3)).to.deep.equal(['1', '1', '1']);
     const pairCells = (await staff.locator('[data-testid="table-pair"] tr[data-group="MD-MK"] td').allTextContents()).map((s) => s.trim());
-    expect(pairCells).to.deep.equal(['1', '1', '1', '48']);
+    expect(pairCells.slice(0, 3)).to.deep.equal(['1', '1', '1']);
     await screenshot(staff, 'staff-reports-after-scenario');
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../../support/browser.js';
+import { testDatabaseUri } from '../../support/hooks.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { eventually, openPage, screenshot } from './helpers.js';
 
@@ -9,7 +10,7 @@ describe('Client: the witness device check', () => {
   let svc: TestService;
   before(async function () {
     this.timeout(30_000);
-    [browser, svc] = await Promise.all([launchChromium(), startTestService()]);
+    [browser, svc] = await Promise.all([launchChromium(), startTestService({ MONGODB_URI: testDatabaseUri('wb_e2e_client_witness') })]);
   });
   after(async () => {
     await browser?.close();
@@ -20,7 +21,7 @@ describe('Client: the witness device check', () => {
     const { context, page } = await openPage(browser, `${svc.url}/join#token=not-a-real-token`);
     await page.getByRole('heading', { name: 'Check your camera and microphone' }).waitFor();
     expect(page.url()).to.equal(`${svc.url}/join`);
-    await page.getByText('Your camera and microphone work.').waitFor();
+    await page.getByText('Your camera and microphone work.', { exact: true }).waitFor();
     // Chromium's fake microphone beeps: the meter must rise above zero.
     await eventually(async () => Number(await page.getByTestId('level-meter').getAttribute('aria-valuenow')) > 0, 5000, 'the level meter');
     await eventually(() => page.evaluate(() => (document.querySelector('video')?.videoWidth ?? 0) > 0), 5000, 'the preview');

@@ -122,6 +122,8 @@ function SessionControls({ port, snap, status, exec }: CtlProps & { status: stri
   );
 }
 
+const kindLabel = (kind: 'audio' | 'video') => (kind === 'audio' ? t.console.audio : t.console.video);
+
 function FeedControls({ port, snap, participantId, exec }: CtlProps & { participantId: string }) {
   const who = snap.participants.find((p) => p.id === participantId);
   const name = who ? feedLabel(who) : participantId;
@@ -129,26 +131,28 @@ function FeedControls({ port, snap, participantId, exec }: CtlProps & { particip
   return (
     <div className="tile-controls">
       {producers.map((pr) => {
-        const label = `${name} (${pr.kind === 'audio' ? t.console.audio : t.console.video})`;
+        const label = `${name} (${kindLabel(pr.kind)})`;
         return (
           <button
             key={pr.producerId}
             type="button"
             className="secondary"
+            aria-label={pr.paused ? t.console.resume(label) : t.console.pause(label)}
             onClick={() => exec(() => (pr.paused ? port.resumeProducer(pr.producerId) : port.pauseProducer(pr.producerId)))}
           >
-            {pr.paused ? t.console.resume(label) : t.console.pause(label)}
+            {pr.paused ? t.console.resume(kindLabel(pr.kind)) : t.console.pause(kindLabel(pr.kind))}
           </button>
         );
       })}
       <button
         type="button"
         className="danger"
+        aria-label={t.console.remove(name)}
         onClick={() => {
           if (window.confirm(t.console.confirmRemove(name))) exec(() => port.remove(participantId));
         }}
       >
-        {t.console.remove(name)}
+        {t.console.removeShort}
       </button>
     </div>
   );

@@ -24,7 +24,7 @@ export function FeedGrid({ feeds, participants, controls }: Props) {
   const audioOnly = (participants ?? []).filter((p) => !p.inLobby && !withVideo.has(p.id));
   if (video.length === 0 && audioOnly.length === 0) return <p className="muted">{t.room.noFeeds}</p>;
   return (
-    <ul className="feed-grid">
+    <ul className={video.length + audioOnly.length === 1 ? 'feed-grid single' : 'feed-grid'}>
       {video.map((f) => (
         <li key={f.producerId} className={f.paused ? 'tile paused' : 'tile'} data-participant-role={f.role}>
           <TrackVideo track={f.track} label={feedLabel(f)} testRole={f.role} />

@@ -9,7 +9,7 @@ export function ParticipantStage({ port, snap, local, title }: { port: RoomPort;
     <section className="stage" aria-labelledby="stage-title">
       <div className="stage-head">
         <h1 id="stage-title">{title ?? t.room.feeds}</h1>
-        <button type="button" className="leave" onClick={() => port.leave()}>
+        <button type="button" className="leave danger" onClick={() => port.leave()}>
           {t.room.leave}
         </button>
       </div>

@@ -15,7 +15,10 @@ export function WitnessRoom({ port, snap, local }: { port: RoomPort; snap: RoomS
     <main id="main" className="witness-room">
       <div className="court-feed">
         {court ? (
-          <TrackVideo track={court} label={t.join.courtFeed} className="large" testRole="court" />
+          <>
+            <TrackVideo track={court} label={t.join.courtFeed} className="large" testRole="court" />
+            <span className="court-caption">{t.join.courtFeed}</span>
+          </>
         ) : (
           <p className="big" role="status">
             {t.join.waitingForCourt}
