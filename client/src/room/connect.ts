@@ -9,9 +9,26 @@ import { EMPTY_SNAPSHOT, type LinkStats, type RoomPhase, type RoomPort, type Roo
 /** A user JWT plus the session id, or an invitation token (bound to its session). */
 export type RoomCredential = { readonly token: string; readonly sessionId?: string };
 
+/** Handshake refusals that mean "not yet": the client waits calmly and tries again. */
+const NOT_YET: Record<string, string> = {
+  room_not_open: t.join.notOpenYet,
+  invitation_not_yet_valid: t.join.notValidYet,
+};
+/** How long to wait before trying a "not yet" handshake again. */
+const RETRY_MS = 5000;
+
+/** Refusals with a sentence of our own. */
+const REFUSALS: Record<string, string> = {
+  invalid_invitation: t.join.refused,
+  session_over: t.join.ended,
+  not_admitted: t.join.denied,
+};
+
 /** Handshake and request failures as sentences (server messages are already written for people). */
 function sentence(err: unknown): string {
   if (err instanceof RoomRequestError) {
+    const own = REFUSALS[err.code];
+    if (own) return own;
     if (err.code === 'timeout') return t.errors.network;
     if (err.code === 'connect_failed' || /xhr|websocket/i.test(err.message)) return t.errors.network;
     if (err.message && err.message.length < 300 && !/[{}\n]/.test(err.message)) return err.message;
@@ -76,13 +93,8 @@ class RoomAdapter implements RoomPort {
 
   async join(local: MediaStream | undefined): Promise<void> {
     this.#set({ phase: 'connecting' });
-    let client: RoomClient;
-    try {
-      client = await RoomClient.connect({ token: this.credential.token, ...(this.credential.sessionId ? { sessionId: this.credential.sessionId } : {}) });
-    } catch (err) {
-      if (!this.#left) this.#set({ phase: 'refused', error: sentence(err) });
-      return;
-    }
+    const client = await this.#connect();
+    if (!client) return;
     if (this.#left) {
       client.close();
       return;
@@ -94,6 +106,7 @@ class RoomAdapter implements RoomPort {
       sessionStatus: client.session.status,
       closedSession: client.session.measures.includes('closedSession'),
       phase: client.admission === 'admitted' ? 'connecting' : 'lobby',
+      waitingReason: undefined,
     });
     try {
       if (client.role === 'operator' || client.role === 'judge') void this.#loadParticipants(client);
@@ -104,6 +117,26 @@ class RoomAdapter implements RoomPort {
     } catch (err) {
       if (!client.closed) this.#set({ phase: 'error', error: sentence(err) });
     }
+  }
+
+  /** Connects, waiting and retrying while the room is not open yet; undefined when refused or left. */
+  async #connect(): Promise<RoomClient | undefined> {
+    const opts = { token: this.credential.token, ...(this.credential.sessionId ? { sessionId: this.credential.sessionId } : {}) };
+    while (!this.#left) {
+      try {
+        return await RoomClient.connect(opts);
+      } catch (err) {
+        const wait = err instanceof RoomRequestError ? NOT_YET[err.code] : undefined;
+        if (this.#left) return undefined;
+        if (!wait) {
+          this.#set({ phase: 'refused', error: sentence(err) });
+          return undefined;
+        }
+        this.#set({ phase: 'lobby', waitingReason: wait });
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+    return undefined;
   }
 
   async #loadParticipants(client: RoomClient): Promise<void> {

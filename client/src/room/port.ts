@@ -65,6 +65,8 @@ export interface RoomSnapshot {
   readonly feeds: readonly RoomFeed[];
   /** A human sentence when `phase` is `refused` or `error`. */
   readonly error?: string;
+  /** While waiting for the room to open: why (the client retries by itself). */
+  readonly waitingReason?: string;
 }
 
 export const EMPTY_SNAPSHOT: RoomSnapshot = {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser.js';
 import { SCENARIO_ADMIN_ENV, createScenario, type Scenario } from '../../support/scenario.js';
 import { testDatabaseUri } from '../../support/hooks.js';
-import { startTestService, type TestService } from '../../support/service.js';
+import { capturedLogs, startTestService, type TestService } from '../../support/service.js';
 import { eventually, framesDecoded, openPage, screenshot, signIn } from './helpers.js';
 
 /** `YYYY-MM-DD` and `HH:MM` of `at` on the wall clock of `zone`. */
@@ -57,19 +57,20 @@ describe('Client: the full testimony scenario through the UI', () => {
     await prosecutor.getByLabel('End').fill(until.date === from.date ? until.time : '23:59');
     await prosecutor.getByRole('button', { name: 'Schedule session' }).click();
     await prosecutor.getByText('The session was scheduled.').waitFor();
-    await prosecutor.getByRole('button', { name: 'Create witness invitation' }).click();
+    await prosecutor.getByRole('button', { name: 'Create a link for the witness' }).click();
     const link = await prosecutor.getByTestId('join-link').inputValue();
     expect(link).to.match(/\/join#token=/);
 
-    // 2. The operator opens the lobby from the console.
+    // 2. The witness opens the link early and passes the device check: the room is not open yet.
+    const { page: witness } = await openPage(browser, link);
+    await witness.getByRole('button', { name: 'Continue to the waiting room' }).click();
+    await witness.getByText('The session has not opened yet.', { exact: false }).waitFor({ timeout: 15_000 });
+
+    // 3. The operator opens the lobby from the console; the witness's page connects by itself.
     const operator = await userPage(browser, svc.url, sc.users.operator);
     await operator.getByRole('link', { name: 'Open console' }).first().click();
     await operator.getByRole('button', { name: 'Open the lobby' }).click();
     await operator.getByRole('heading', { name: 'Lobby' }).waitFor();
-
-    // 3. The witness opens the link, passes the device check and waits in the lobby.
-    const { page: witness } = await openPage(browser, link);
-    await witness.getByRole('button', { name: 'Continue to the waiting room' }).click();
     await witness.getByText('You are in the waiting room.').waitFor({ timeout: 15_000 });
     await screenshot(witness, 'witness-lobby');
 
@@ -100,6 +101,8 @@ describe('Client: the full testimony scenario through the UI', () => {
     await operator.getByRole('button', { name: 'Start session' }).click();
     await eventually(async () => (await operator.getByTestId('session-status').textContent()) === 'Live', 10_000, 'status Live');
     await screenshot(operator, 'operator-console');
+    await operator.setViewportSize({ width: 820, height: 1180 });
+    await screenshot(operator, 'operator-console-tablet');
 
     // 7. The operator ends the session: the witness is told, calmly.
     await operator.getByRole('button', { name: 'End session' }).click();
@@ -123,5 +126,10 @@ describe('Client: the full testimony scenario through the UI', () => {
     const pairCells = (await staff.locator('[data-testid="table-pair"] tr[data-group="MD-MK"] td').allTextContents()).map((s) => s.trim());
     expect(pairCells.slice(0, 3)).to.deep.equal(['1', '1', '1']);
     await screenshot(staff, 'staff-reports-after-scenario');
+
+    // The invitation token travelled only in the URL fragment and the socket handshake: no log has it.
+    const token = decodeURIComponent(link.split('#token=')[1] ?? '');
+    expect(token).to.have.length.greaterThan(20);
+    expect(capturedLogs.join('\n')).to.not.contain(token);
   });
 });

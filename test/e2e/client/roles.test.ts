@@ -44,6 +44,24 @@ describe('Client: sign-in, prosecutor and programme staff screens', () => {
     await context.close();
   });
 
+  it('signs in with the keyboard alone and lands on the role\'s first screen', async () => {
+    const { context, page } = await openPage(browser, `${svc.url}/`);
+    await screenshot(page, 'sign-in');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(sc.users.operator.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(sc.users.operator.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Operator console' }).waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/sessions');
+    // The session row offers the console, reachable by Tab and opened with Enter.
+    const link = page.getByRole('link', { name: 'Open console' }).first();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Open the lobby' }).waitFor();
+    await context.close();
+  });
+
   it('prosecutor: sees trials with witness codenames only, and records a sentence', async () => {
     const { context, page } = await openPage(browser, `${svc.url}/`);
     await signIn(page, sc.users.prosecutor.username, sc.users.prosecutor.password);
@@ -92,7 +110,7 @@ describe('Client: sign-in, prosecutor and programme staff screens', () => {
     await page.getByLabel('End').fill('11:30');
     await page.getByRole('button', { name: 'Schedule session' }).click();
     await page.getByText('The session was scheduled.').waitFor();
-    await page.getByRole('button', { name: 'Create witness invitation' }).click();
+    await page.getByRole('button', { name: 'Create a link for the witness' }).click();
     const link = await page.getByTestId('join-link').inputValue();
     expect(link).to.match(new RegExp(`^${svc.url}/join#token=[A-Za-z0-9_-]{20,}$`));
     await screenshot(page, 'prosecutor-invitation');

@@ -41,7 +41,7 @@ export function ParticipantRoom({ sessionId }: { sessionId: string }) {
   if (snap.phase !== 'admitted')
     return (
       <p role="status" className="big" data-testid="lobby">
-        {snap.phase === 'connecting' ? t.join.connecting : t.room.lobbyText}
+        {snap.phase === 'connecting' ? t.join.connecting : (snap.waitingReason ?? t.room.lobbyText)}
       </p>
     );
   return <ParticipantStage port={port} snap={snap} local={local} />;

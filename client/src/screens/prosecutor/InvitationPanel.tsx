@@ -50,7 +50,7 @@ export function InvitationPanel({ sessionId }: { sessionId: string }) {
           </select>
         </label>
         <button type="button" onClick={() => void create()} disabled={busy}>
-          {busy ? t.sessions.creating : t.sessions.invite}
+          {busy ? t.sessions.creating : t.sessions.createInvite(roleLabel(role))}
         </button>
       </div>
       <ErrorNotice error={error} />

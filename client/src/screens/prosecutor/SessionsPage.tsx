@@ -73,7 +73,7 @@ function SessionTable(p: { title: string; sessions: readonly TestimonySession[];
               {p.sessions.map((s) => (
                 <Fragment key={s.id}>
                   <tr data-session-id={s.id}>
-                    <td>{formatInZone(s.start)}</td>
+                    <td>{formatInZone(s.start, s.timeZones.court)}</td>
                     <td>{p.names.trial.get(s.trialId) ?? '—'}</td>
                     <td>{p.names.witness.get(s.witnessId) ?? '—'}</td>
                     <td>

@@ -69,7 +69,7 @@ export function JoinPage() {
       <Calm>
         <h1>{t.join.lobbyTitle}</h1>
         <p role="status" className="big" data-testid="lobby">
-          {snap.phase === 'connecting' ? t.join.connecting : t.join.lobbyText}
+          {snap.phase === 'connecting' ? t.join.connecting : (snap.waitingReason ?? t.join.lobbyText)}
         </p>
         <div className="breathe" aria-hidden="true" />
       </Calm>
