@@ -1,5 +1,5 @@
 /** Small shared building blocks: alerts, loading state, buttons. */
-import type { ReactNode } from 'react';
+import { Component, type ReactNode } from 'react';
 import { ApiError } from '../api/http.js';
 import { t } from '../strings.js';
 
@@ -56,9 +56,29 @@ export function Loading() {
 export function formatInZone(iso: string | Date, timeZone?: string): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return '—';
+  // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
   return new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     ...(timeZone ? { timeZone, timeZoneName: 'short' } : {}),
   }).format(d);
+}
+
+/** Catches a screen that fails to render and shows a sentence instead of a blank page. */
+export class ErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render(): ReactNode {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className="notice notice-error" role="alert">
+        {t.errors.unexpected} <a href="/">{t.app.goHome}</a>
+      </div>
+    );
+  }
 }
