@@ -98,6 +98,10 @@ describe('Client: the full testimony scenario through the UI', () => {
     await judge.locator('li.tile.paused[data-participant-role="witness"]').waitFor({ timeout: 10_000 });
     await operator.getByRole('button', { name: `Resume ${witnessName} (picture)` }).click();
     await judge.locator('li.tile.paused[data-participant-role="witness"]').waitFor({ state: 'detached', timeout: 10_000 });
+    // Closed session: the box reflects what the server confirmed.
+    const closed = operator.getByLabel('Closed session (public gallery cut off)');
+    await closed.click();
+    await eventually(() => closed.isChecked(), 5000, 'closed session confirmed');
     await operator.getByRole('button', { name: 'Start session' }).click();
     await eventually(async () => (await operator.getByTestId('session-status').textContent()) === 'Live', 10_000, 'status Live');
     await screenshot(operator, 'operator-console');
