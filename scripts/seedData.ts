@@ -9,6 +9,7 @@ import argon2 from 'argon2';
 import mongoose from 'mongoose';
 import type { Config } from '../config/index.js';
 import { UserModel } from '../server/auth/user.model.js';
+import { rebuildReportCounters } from '../server/reports/index.js';
 import { SentenceModel } from '../server/sentences/sentence.model.js';
 import { SessionModel } from '../server/sessions/session.model.js';
 import { TrialModel } from '../server/trials/trial.model.js';
@@ -116,5 +117,7 @@ export async function seedDemoData(config: Config): Promise<SeedSummary> {
       sentences++;
     }
   }
+  // Written past the services, so the report figures are recomputed once at the end.
+  await rebuildReportCounters();
   return { users: users.size, witnesses: witnessIds.length, trials: 15, sessions, sentences };
 }

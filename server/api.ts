@@ -11,7 +11,7 @@ import type { Database } from './db/database.js';
 import { RouteKit } from './http/routeKit.js';
 import type { Logger } from './logger.js';
 import { openApiRoutes } from './openapi/index.js';
-import { reportRoutes, ReportService } from './reports/index.js';
+import { ensureReportCounters, reportRoutes, ReportService } from './reports/index.js';
 import { SentenceService, sentenceRoutes } from './sentences/index.js';
 import { InvitationService, SessionService, createRoomAccess, sessionRoutes } from './sessions/index.js';
 import type { RoomAccess } from './signaling/ports.js';
@@ -52,11 +52,11 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   await auth.ensureAdmin();
   const witnesses = new WitnessService(new IdentityCipher(config.identity), audit);
   const trials = new TrialService(auth, audit);
-  const sessions = new SessionService({ auth, trials, witnesses, audit, naturalIdOrder: await isFerretDb() });
-  const invitations = new InvitationService({ sessions, witnesses, audit });
+  await ensureReportCounters();
   const reports = new ReportService(config.reports);
-  const sentences = new SentenceService({ trials, sessions, audit, onRecorded: () => reports.invalidate() });
-  sessions.subscribe(() => reports.invalidate());
+  const sessions = new SessionService({ auth, trials, witnesses, audit, naturalIdOrder: await isFerretDb(), onEnded: (s) => reports.recordSessionEnded(s) });
+  const invitations = new InvitationService({ sessions, witnesses, audit });
+  const sentences = new SentenceService({ trials, sessions, audit, onRecorded: (s) => reports.recordSentence(s) });
 
   const kit = new RouteKit((header) => auth.authenticateHeader(header));
   authRoutes(kit, auth);

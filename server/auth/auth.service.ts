@@ -15,6 +15,9 @@ import { TokenService } from './tokens.js';
 import { UserModel, type UserDoc } from './user.model.js';
 
 // OWASP's argon2id minimum (19 MiB, 2 passes): strong, and fast enough for tests on 2 cores.
+/** How long a looked-up account is reused by `principalFromToken` (5 s). */
+export const ACCOUNT_CACHE_MS = 5_000;
+
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 function toView(u: UserDoc): UserView {
@@ -30,6 +33,7 @@ export class AuthService {
   readonly tokens: TokenService;
   readonly limiter = new LoginLimiter();
   #dummyHash: Promise<string> | undefined;
+  readonly #accounts = new Map<string, { at: number; principal: Principal | null }>();
 
   constructor(
     private readonly config: Config,
@@ -87,15 +91,29 @@ export class AuthService {
     return this.principalFromToken(match[1]);
   }
 
-  /** Verifies a user JWT and loads its account (role changes and deactivation apply at once). */
+  /**
+   * Verifies a user JWT and loads its account, so role changes and deactivation apply to tokens
+   * already issued: at once for changes made through this process, within `ACCOUNT_CACHE_MS`
+   * for changes made by another process.
+   */
   async principalFromToken(token: string): Promise<Principal> {
     const claims = this.tokens.verify(token);
     if (!mongoose.isValidObjectId(claims.sub)) throw new UnauthorizedError({ message: 'The token is invalid or expired.', code: 'invalid_token' });
-    const user = await UserModel.findById(claims.sub, { username: 1, role: 1, active: 1 }).lean<UserDoc>();
-    if (!user?.active || !(USER_ROLES as readonly string[]).includes(user.role)) {
-      throw new UnauthorizedError({ message: 'The token is invalid or expired.', code: 'invalid_token' });
-    }
-    return { userId: user._id.toHexString(), username: user.username, role: user.role as UserRole };
+    const principal = await this.#account(claims.sub);
+    if (!principal) throw new UnauthorizedError({ message: 'The token is invalid or expired.', code: 'invalid_token' });
+    return principal;
+  }
+
+  /** The active account behind a user id (null when missing or inactive), briefly cached. */
+  async #account(userId: string): Promise<Principal | null> {
+    const hit = this.#accounts.get(userId);
+    if (hit && Date.now() - hit.at < ACCOUNT_CACHE_MS) return hit.principal;
+    const user = await UserModel.findById(userId, { username: 1, role: 1, active: 1 }).lean<UserDoc>();
+    const ok = user?.active && (USER_ROLES as readonly string[]).includes(user.role);
+    const principal = ok ? { userId, username: user.username, role: user.role as UserRole } : null;
+    if (this.#accounts.size > 10_000) this.#accounts.clear();
+    this.#accounts.set(userId, { at: Date.now(), principal });
+    return principal;
   }
 
   async createUser(input: CreateUserInput, actor: Principal): Promise<UserView> {
@@ -136,6 +154,7 @@ export class AuthService {
     if (input.active !== undefined) set.active = input.active;
     if (input.password) set.passwordHash = await argon2.hash(input.password, HASH_OPTIONS);
     const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { new: true }).lean<UserDoc>();
+    this.#accounts.delete(id);
     if (!user) throw new NotFoundError({ message: 'No such user.' });
     const changed = Object.keys(set).map((k) => (k === 'passwordHash' ? 'password' : k));
     await this.audit.append({ actor: userActor(actor), action: 'user.update', target: `user:${id}`, outcome: 'success', details: { changed } });

@@ -77,5 +77,8 @@ export const idParams = z.object({ id: objectId }).strict();
 /** ISO 3166-1 alpha-2 country code. */
 export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as MD');
 
-/** Page size for lists: 1..200, default 50 (query strings arrive as text). */
-export const limitQuery = z.coerce.number().int().min(1).max(200).default(50);
+/**
+ * Page size for lists: 1..200, default 20 (query strings arrive as text). FerretDB decodes every
+ * document it returns, so the page size dominates a list's cost there.
+ */
+export const limitQuery = z.coerce.number().int().min(1).max(200).default(20);

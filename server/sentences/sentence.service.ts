@@ -14,7 +14,7 @@ function toView(s: SentenceDoc): SentenceView {
 
 /** The sentence domain's rules. */
 export class SentenceService {
-  constructor(private readonly deps: { readonly trials: TrialService; readonly sessions: SessionService; readonly audit: AuditLog; readonly onRecorded?: () => void }) {}
+  constructor(private readonly deps: { readonly trials: TrialService; readonly sessions: SessionService; readonly audit: AuditLog; readonly onRecorded?: (s: { year: number; countryPair: string | null; outcome: string; termMonths: number }) => Promise<void> }) {}
 
   async create(input: CreateSentenceInput, actor: Principal): Promise<SentenceView> {
     const trial = await this.deps.trials.get(input.trialId);
@@ -26,7 +26,7 @@ export class SentenceService {
     try {
       const doc = await SentenceModel.create({ ...input, date, year: date.getUTCFullYear(), countryPair, createdBy: actor.userId });
       const view = toView(doc as unknown as SentenceDoc);
-      this.deps.onRecorded?.();
+      await this.deps.onRecorded?.({ year: doc.year, countryPair: doc.countryPair ?? null, outcome: doc.outcome, termMonths: doc.termMonths });
       await this.deps.audit.append({ actor: userActor(actor), action: 'sentence.create', target: `sentence:${view.id}`, outcome: 'success', details: { trialId: view.trialId, outcome: view.outcome } });
       return view;
     } catch (err) {

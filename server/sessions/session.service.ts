@@ -76,6 +76,8 @@ export class SessionService {
       readonly audit: AuditLog;
       /** True on FerretDB, whose natural order is insertion (= _id) order and which cannot sort fast. */
       readonly naturalIdOrder: boolean;
+      /** Awaited after a session has ended (reports count it). */
+      readonly onEnded?: (s: { year: number; countryPair: string; witnessId: string }) => Promise<void>;
     },
   ) {}
 
@@ -201,6 +203,7 @@ export class SessionService {
     if (!updated) throw new InvalidStateError({ message: 'The session changed meanwhile; reload and retry.', code: 'invalid_transition' });
     const auditActor = 'userId' in actor ? userActor(actor) : actor;
     await this.deps.audit.append({ actor: auditActor, action: 'session.status', target: `session:${id}`, outcome: 'success', details: { from, to } });
+    if (to === 'ended') await this.deps.onEnded?.({ year: updated.year, countryPair: updated.countryPair, witnessId: updated.witnessId });
     this.#emit(updated);
     return updated;
   }

@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { seedDemoData } from '../../../scripts/seedData.js';
+import { testDatabaseUri } from '../../support/hooks.js';
+import { createScenario, SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
+import { startTestService, type TestService } from '../../support/service.js';
+
+type Counts = Record<string, { held: number; witnesses: Set<string>; sentenced: number; months: number }>;
+
+/** Counts computed in plain code from the raw documents, independently of the aggregation. */
+async function independentCounts(key: 'year' | 'countryPair'): Promise<Counts> {
+  const db = mongoose.connection.db!;
+  const out: Counts = {};
+  const at = (k: unknown) => (out[String(k ?? 'unknown')] ??= { held: 0, witnesses: new Set(), sentenced: 0, months: 0 });
+  for (const s of await db.collection('sessions').find({}).toArray()) {
+    if (s.status !== 'ended') continue;
+    const g = at(key === 'year' ? new Date(s.start as Date).getUTCFullYear() : `${s.fromCountry}-${s.courtCountry}`);
+    g.held++;
+    g.witnesses.add(String(s.witnessId));
+  }
+  for (const s of await db.collection('sentences').find({}).toArray()) {
+    if (s.outcome !== 'convicted') continue;
+    const g = at(key === 'year' ? new Date(s.date as Date).getUTCFullYear() : s.countryPair);
+    g.sentenced++;
+    g.months += s.termMonths as number;
+  }
+  return out;
+}
+
+const shown = (n: number): number | string => (n > 0 && n < 3 ? '<3' : n);
+
+describe('reports on the seed data', () => {
+  let svc: TestService;
+  let token: string;
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reports') });
+    await mongoose.connection.db!.dropDatabase();
+    await seedDemoData(svc.config);
+    // Restart so the configured administrator (dropped above) is created again.
+    await svc.close();
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reports') });
+    const res = await request(svc.url).post('/api/auth/login').send({ username: 'demo.staff', password: 'demo-staff-password' }).expect(200);
+    token = res.body.token as string;
+  });
+  after(async () => {
+    await svc.close();
+  });
+
+  for (const groupBy of ['year', 'countryPair'] as const) {
+    it(`GET /api/reports/summary?groupBy=${groupBy} matches counts computed independently, small counts suppressed`, async () => {
+      const res = await request(svc.url).get(`/api/reports/summary?groupBy=${groupBy}`).set('Authorization', bearer(token)).expect(200);
+      const expected = await independentCounts(groupBy);
+      expect(res.body.rows.map((r: { group: string }) => r.group).sort()).to.deep.equal(Object.keys(expected).sort());
+      for (const row of res.body.rows as { group: string; sessionsHeld: unknown; witnessesTestified: unknown; defendantsSentenced: unknown; sentenceMonths: unknown }[]) {
+        const e = expected[row.group]!;
+        expect(row.sessionsHeld, row.group).to.equal(shown(e.held));
+        expect(row.witnessesTestified, row.group).to.equal(shown(e.witnesses.size));
+        expect(row.defendantsSentenced, row.group).to.equal(shown(e.sentenced));
+        expect(row.sentenceMonths, row.group).to.equal(e.sentenced > 0 && e.sentenced < 3 ? null : e.months);
+      }
+    });
+  }
+
+  it('the seed spans 2022–2026 with sessions held each past year (the comparison is not vacuous)', async () => {
+    const res = await request(svc.url).get('/api/reports/summary?groupBy=year&from=2022&to=2025').set('Authorization', bearer(token)).expect(200);
+    expect(res.body.rows.map((r: { group: string }) => r.group)).to.deep.equal(['2022', '2023', '2024', '2025']);
+    expect(res.body.rows.every((r: { sessionsHeld: unknown }) => typeof r.sessionsHeld === 'number' && r.sessionsHeld >= 3)).to.equal(true);
+  });
+
+  it('Accept: text/csv returns the same figures as CSV', async () => {
+    const json = await request(svc.url).get('/api/reports/summary?groupBy=countryPair').set('Authorization', bearer(token)).expect(200);
+    const csv = await request(svc.url).get('/api/reports/summary?groupBy=countryPair').set('Authorization', bearer(token)).set('Accept', 'text/csv').expect(200);
+    expect(csv.headers['content-type']).to.match(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).to.equal('group,sessionsHeld,witnessesTestified,defendantsSentenced,sentenceMonths');
+    expect(lines).to.have.length(json.body.rows.length + 1);
+    const first = json.body.rows[0] as Record<string, unknown>;
+    expect(lines[1]).to.equal([first.group, first.sessionsHeld, first.witnessesTestified, first.defendantsSentenced, first.sentenceMonths ?? ''].join(','));
+  });
+
+  it('ending a session and recording a sentence through the API update the report at once', async function () {
+    this.timeout(30_000);
+    const sc = await createScenario(svc, { fromCountry: 'AL', courtCountry: 'ME' });
+    const summary = async () => (await request(svc.url).get('/api/reports/summary?groupBy=countryPair').set('Authorization', bearer(token)).expect(200)).body.rows as { group: string }[];
+    expect((await summary()).map((r) => r.group)).not.to.include('AL-ME');
+    const op = bearer(sc.users.operator.token);
+    for (const status of ['lobby', 'live', 'ended']) await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', op).send({ status }).expect(200);
+    const pr = bearer(sc.users.prosecutor.token);
+    for (const d of sc.defendantIds) await request(svc.url).post('/api/sentences').set('Authorization', pr).send({ trialId: sc.trialId, defendantId: d, date: '2026-03-01', termMonths: 40, outcome: 'convicted' }).expect(201);
+    await request(svc.url).post('/api/sentences').set('Authorization', pr).send({ trialId: sc.trialId, defendantId: sc.defendantIds[0], date: '2026-03-01', termMonths: 40, outcome: 'convicted' }).expect(409);
+    const row = (await summary()).find((r) => r.group === 'AL-ME');
+    expect(row).to.deep.equal({ group: 'AL-ME', sessionsHeld: '<3', witnessesTestified: '<3', defendantsSentenced: '<3', sentenceMonths: null });
+    for (const groupBy of ['year', 'countryPair'] as const) {
+      const res = await request(svc.url).get(`/api/reports/summary?groupBy=${groupBy}`).set('Authorization', bearer(token)).expect(200);
+      const expected = await independentCounts(groupBy);
+      for (const r of res.body.rows as { group: string; sessionsHeld: unknown }[]) expect(r.sessionsHeld, r.group).to.equal(shown(expected[r.group]!.held));
+    }
+  });
+
+  it('answers 400 when from is after to', async () => {
+    await request(svc.url).get('/api/reports/summary?from=2025&to=2022').set('Authorization', bearer(token)).expect(400);
+  });
+});
+
+describe('OpenAPI document', () => {
+  let svc: TestService;
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService();
+  });
+  after(async () => {
+    await svc.close();
+  });
+
+  it('GET /api/openapi.json describes every route with its schemas and roles', async () => {
+    const res = await request(svc.url).get('/api/openapi.json').expect(200);
+    expect(res.body.openapi).to.equal('3.1.0');
+    const post = res.body.paths['/api/sessions'].post;
+    expect(post.requestBody.content['application/json'].schema.properties).to.include.keys(['trialId', 'witnessId', 'start', 'end', 'measures']);
+    expect(post['x-roles']).to.deep.equal(['admin', 'prosecutor']);
+    expect(res.body.paths['/api/witnesses/{id}/identity'].get.parameters[0]).to.include({ name: 'id', in: 'path' });
+    expect(res.body.paths['/api/reports/summary'].get.responses['200'].content).to.have.property('text/csv');
+  });
+});
