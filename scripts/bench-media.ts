@@ -31,7 +31,7 @@ const VIDEO_SSRC = 22222222;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
-async function timeToFirstFrame(): Promise<number[]> {
+async function timeToFirstFrame(verbose: boolean): Promise<number[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-bench-'));
   const logger = createLogger('silent');
   const db = await EmbeddedDatabase.create({ bin: path.join(ROOT, 'tools/ferretdb/bin/ferretdb'), dataDir: dir, port: 0, logger });
@@ -53,10 +53,15 @@ async function timeToFirstFrame(): Promise<number[]> {
       await window.wb.join();
       await window.wb.publish();
     });
-    const joiner = await harnessPage(browser, url);
     const times: number[] = [];
     for (let i = 0; i < JOINS; i++) {
+      // Each join is a fresh page, as a participant opening the room would be; the previous
+      // one leaves first.
+      const joiner = await harnessPage(browser, url);
       times.push(await joiner.evaluate(([t, sid]) => window.wb.timeToFirstFrame(t!, sid, 'witness', 10_000), [s.users.judge.token, s.sessionId] as const));
+      const st = await joiner.evaluate(() => window.wb.stages());
+      if (verbose) console.log(`    join ${i + 1}: ${times[i]!.toFixed(0)} ms (connected ${st.connected?.toFixed(0)}, joined ${st.joined?.toFixed(0)}, consumer ${st.consumer?.toFixed(0)}, DTLS ${st.dtls?.toFixed(0)}, first bytes ${st.firstBytes?.toFixed(0)})`);
+      await joiner.context().close();
     }
     return times;
   } finally {
@@ -67,17 +72,48 @@ async function timeToFirstFrame(): Promise<number[]> {
   }
 }
 
-/** ffmpeg encoding a test pattern to VP8 RTP towards the producer's PlainTransport. */
-function startFfmpeg(port: number): ChildProcess {
-  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=30', '-c:v', 'libvpx', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8', '-g', '60', '-an', '-ssrc', String(VIDEO_SSRC), '-payload_type', '101', '-f', 'rtp', `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=1200`];
+/**
+ * ffmpeg encoding a test pattern to VP8 RTP towards the producer's PlainTransport. Its RTCP goes
+ * elsewhere (`rtcpPort`): ffmpeg sends it from another source port, and with comedia the first
+ * packet fixes the only tuple the transport accepts.
+ */
+function startFfmpeg(port: number, rtcpPort: number): ChildProcess {
+  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-c:v', 'libvpx', '-b:v', '1M', '-minrate', '1M', '-maxrate', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-g', '30', '-an', '-ssrc', String(VIDEO_SSRC), '-payload_type', '101', '-f', 'rtp', `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`];
   return spawn('/usr/bin/ffmpeg', args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 interface StepResult {
   consumers: number;
   producerPps: number;
+  /** RTP packets that did not reach the loopback sinks, against producer packets × consumers. */
   loss: number;
+  /** The same against the packets the worker reports sending (sampled less tightly: ±1 %). */
+  egressLoss: number;
   cpu: number;
+}
+
+/** Loopback UDP sinks, one per CONSUMERS_PER_SINK consumers, with a large receive buffer. */
+const CONSUMERS_PER_SINK = 25;
+class Sinks {
+  readonly #sockets: dgram.Socket[] = [];
+  received = 0;
+  async portFor(consumerIndex: number): Promise<number> {
+    const i = Math.floor(consumerIndex / CONSUMERS_PER_SINK);
+    while (this.#sockets.length <= i) {
+      const s = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+      // RTP only: the consumers' RTCP reports arrive on the same port (byte 1 = 200–204).
+      s.on('message', (m: Buffer) => {
+        const pt = m[1] ?? 0;
+        if (pt < 200 || pt > 204) this.received++;
+      });
+      await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+      this.#sockets.push(s);
+    }
+    return this.#sockets[i]!.address().port;
+  }
+  close(): void {
+    for (const s of this.#sockets) s.close();
+  }
 }
 
 async function forwardingCapacity(): Promise<StepResult[]> {
@@ -85,17 +121,15 @@ async function forwardingCapacity(): Promise<StepResult[]> {
   const ms = await loadMediasoup(cfg.media.workerBin);
   const worker = await ms.createWorker({ logLevel: 'none', rtcMinPort: 47000, rtcMaxPort: 49999 });
   const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
-  const sink = dgram.createSocket('udp4');
-  let received = 0;
-  sink.on('message', () => received++);
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
-  const sinkPort = sink.address().port;
+  const sinks = new Sinks();
+  const rtcpDiscard = dgram.createSocket('udp4');
+  await new Promise<void>((r) => rtcpDiscard.bind(0, '127.0.0.1', () => r()));
   const input = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
   const producer = await input.produce({
     kind: 'video',
     rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] },
   });
-  const ffmpeg = startFfmpeg(input.tuple.localPort);
+  const ffmpeg = startFfmpeg(input.tuple.localPort, rtcpDiscard.address().port);
   const consumers: types.Consumer[] = [];
   const results: StepResult[] = [];
   try {
@@ -103,46 +137,64 @@ async function forwardingCapacity(): Promise<StepResult[]> {
     for (const n of STEPS) {
       while (consumers.length < n) {
         const t = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
-        await t.connect({ ip: '127.0.0.1', port: sinkPort });
+        await t.connect({ ip: '127.0.0.1', port: await sinks.portFor(consumers.length) });
         consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
       }
-      await delay(1500);
-      const step = await measure(worker, producer, n, () => received);
+      // New consumers wait for a key frame (ffmpeg sends one a second; it ignores PLI).
+      await delay(2500);
+      const step = await measure(worker, producer, consumers, sinks);
       results.push(step);
-      console.log(`  ${String(n).padStart(5)} consumers: ${step.producerPps.toFixed(0)} pps in, loss ${step.loss.toFixed(2)} %, worker CPU ${step.cpu.toFixed(1)} %`);
+      console.log(
+        `  ${String(n).padStart(5)} consumers: ${step.producerPps.toFixed(0)} pps in, ${(step.producerPps * n).toFixed(0)} pps out, ` +
+          `loss ${step.loss.toFixed(2)} %, worker CPU ${step.cpu.toFixed(1)} % (worker egress short by ${step.egressLoss.toFixed(1)} %)`,
+      );
       if (step.loss >= 1 || step.cpu >= 85) break;
     }
   } finally {
     ffmpeg.kill('SIGTERM');
-    sink.close();
+    sinks.close();
+    rtcpDiscard.close();
     worker.close();
   }
   return results;
 }
 
-/** Packets into the producer vs packets arriving at the sink over MEASURE_MS, and worker CPU. */
-async function measure(worker: types.Worker, producer: types.Producer, n: number, received: () => number): Promise<StepResult> {
-  const packets = async () => (await producer.getStats()).reduce((a, s) => a + s.packetCount, 0);
+/** RTP packets a set of mediasoup entities counted (`type` picks the direction). */
+async function rtpPackets(entities: readonly types.Producer[] | readonly types.Consumer[], type: 'inbound-rtp' | 'outbound-rtp'): Promise<number> {
+  const all = await Promise.all(entities.map(async (e) => (await e.getStats()) as { type: string; packetCount: number }[]));
+  return all.flat().filter((s) => s.type === type).reduce((a, s) => a + s.packetCount, 0);
+}
+
+/**
+ * Over MEASURE_MS: RTP packets into the producer × consumers vs RTP packets at the sinks (the
+ * criterion) and vs packets the worker says it sent (tells a worker limit from a sink limit).
+ */
+async function measure(worker: types.Worker, producer: types.Producer, consumers: types.Consumer[], sinks: Sinks): Promise<StepResult> {
   const cpuMs = async () => {
     const u = await worker.getResourceUsage();
     return u.ru_utime + u.ru_stime;
   };
-  const [p0, r0, c0, t0] = [await packets(), received(), await cpuMs(), Date.now()];
+  const [c0, e0] = [await cpuMs(), await rtpPackets(consumers, 'outbound-rtp')];
+  // Producer and sink counts are sampled back to back so their windows line up.
+  const [p0, r0, t0] = [await rtpPackets([producer], 'inbound-rtp'), sinks.received, Date.now()];
   await delay(MEASURE_MS);
-  // Let packets already in flight arrive before counting.
-  const [p1, c1, t1] = [await packets(), await cpuMs(), Date.now()];
-  await delay(200);
-  const r1 = received();
-  const expected = (p1 - p0) * n;
-  const loss = expected > 0 ? Math.max(0, (1 - (r1 - r0) / expected) * 100) : 100;
-  return { consumers: n, producerPps: ((p1 - p0) * 1000) / (t1 - t0), loss, cpu: ((c1 - c0) / (t1 - t0)) * 100 };
+  const [p1, r1, t1] = [await rtpPackets([producer], 'inbound-rtp'), sinks.received, Date.now()];
+  const [c1, e1] = [await cpuMs(), await rtpPackets(consumers, 'outbound-rtp')];
+  const expected = (p1 - p0) * consumers.length;
+  const ratio = (got: number) => (expected > 0 ? Math.max(0, (1 - got / expected) * 100) : 100);
+  return { consumers: consumers.length, producerPps: ((p1 - p0) * 1000) / (t1 - t0), loss: ratio(r1 - r0), egressLoss: ratio(e1 - e0), cpu: ((c1 - c0) / (t1 - t0)) * 100 };
 }
 
 async function main(): Promise<void> {
   console.log(`bench:media on ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
-  console.log(`time to first frame: ${JOINS} joins of the judge into a live room with the witness publishing`);
-  const times = await timeToFirstFrame();
-  console.log(`  p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+  // `--only=ttff` or `--only=capacity` runs one half.
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  if (only !== 'capacity') {
+    console.log(`time to first frame: ${JOINS} joins of the judge into a live room with the witness publishing`);
+    const times = await timeToFirstFrame(process.argv.includes('--verbose'));
+    console.log(`  p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+  }
+  if (only === 'ttff') return;
   console.log('forwarding capacity of one worker (VP8 from ffmpeg, PlainTransport consumers to a loopback sink):');
   const steps = await forwardingCapacity();
   const ok = steps.filter((s) => s.loss < 1 && s.cpu < 85);

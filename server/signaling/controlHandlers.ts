@@ -12,15 +12,25 @@ type ControlHandlers = Pick<
   'listParticipants' | 'admit' | 'deny' | 'remove' | 'pauseProducer' | 'resumeProducer' | 'setClosedSession' | 'startSession' | 'endSession'
 >;
 
-/** Runs `action`, then audits it with its outcome. */
-async function audited<T>(ctx: CallContext, action: string, target: string, details: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs `action`, then audits it with its outcome. `successAuditedByAccess`: the RoomAccess call
+ * inside already records the success, so only a failure is recorded here (no duplicate events).
+ */
+async function audited<T>(
+  ctx: CallContext,
+  action: string,
+  target: string,
+  details: Record<string, unknown>,
+  run: () => Promise<T>,
+  opts: { successAuditedByAccess?: boolean } = {},
+): Promise<T> {
   const record = (outcome: 'success' | 'failure') =>
     ctx.hub.access.audit({ actor: ctx.ticket, action, target, outcome, details }).catch((err: unknown) => {
       ctx.hub.log.error({ err, action }, 'audit() failed');
     });
   try {
     const result = await run();
-    await record('success');
+    if (!opts.successAuditedByAccess) await record('success');
     return result;
   } catch (err) {
     await record('failure');
@@ -95,7 +105,7 @@ export const controlHandlers: ControlHandlers = {
       const view = await ctx.hub.access.setClosedSession(sid, closed, ctx.ticket);
       ctx.hub.applySession(view);
       return info(view);
-    });
+    }, { successAuditedByAccess: true });
   },
   async startSession(ctx) {
     const sid = ctx.ticket.sessionId;

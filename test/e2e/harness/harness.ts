@@ -24,6 +24,7 @@ interface InboundFigures {
 }
 
 let client: RoomClient | undefined;
+const stages: { connected?: number; joined?: number; consumer?: number; dtls?: number; firstBytes?: number } = {};
 const log: Logged[] = [];
 const record = (event: string, detail: unknown) => log.push({ at: performance.now(), event, detail });
 
@@ -86,17 +87,32 @@ const wb = {
   /** Connects, joins and waits for the first decoded frame of a `role` video; returns ms taken. */
   async timeToFirstFrame(token: string, sessionId: string | undefined, role: string, timeoutMs: number): Promise<number> {
     client?.close();
+    for (const k of Object.keys(stages)) delete stages[k as keyof typeof stages];
     const t0 = performance.now();
     const res = await wb.connect(token, sessionId);
     if (!res.ok) throw new Error(res.message);
+    stages.connected = performance.now() - t0;
+    const added = new Promise<void>((resolve) => current().on('remoteAdded', (r) => r.kind === 'video' && resolve()));
     await current().join();
+    stages.joined = performance.now() - t0;
+    await added;
+    stages.consumer = performance.now() - t0;
     while (performance.now() - t0 < timeoutMs) {
       const figures = await wb.inbound();
-      if (figures.some((f) => f.role === role && f.kind === 'video' && f.framesDecoded > 0)) return performance.now() - t0;
+      const v = figures.find((f) => f.role === role && f.kind === 'video');
+      if (v && v.bytesReceived > 0 && stages.firstBytes === undefined) stages.firstBytes = performance.now() - t0;
+      if (v && stages.dtls === undefined) {
+        (await current().consumerStats(v.consumerId))?.forEach((x: { type: string; dtlsState?: string }) => {
+          if (x.type === 'transport' && x.dtlsState === 'connected' && stages.dtls === undefined) stages.dtls = performance.now() - t0;
+        });
+      }
+      if (v && v.framesDecoded > 0) return performance.now() - t0;
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error('no frame in time');
   },
+  /** Milestones (ms from the start) of the last `timeToFirstFrame()`. */
+  stages: () => ({ ...stages }),
   log: () => log,
   now: () => performance.now(),
   close: () => client?.close(),

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser.js';
 import { createScenario, SCENARIO_ADMIN_ENV, type Scenario, type ScenarioOptions } from '../../support/scenario.js';
+import { testDatabaseUri } from '../../support/hooks.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { closePages, connectPage, eventually, inbound, openLobby, pageRequest } from './support.js';
 
@@ -16,7 +17,7 @@ describe('live testimony rooms in real Chromium', function () {
 
   before(async function () {
     this.timeout(60_000);
-    [browser, svc] = await Promise.all([launchChromium(), startTestService(SCENARIO_ADMIN_ENV)]);
+    [browser, svc] = await Promise.all([launchChromium(), startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_rooms_e2e') })]);
   });
   afterEach(async () => {
     await closePages(pages);

@@ -90,6 +90,7 @@ declare global {
       request(name: string, payload: unknown): Promise<unknown>;
       inbound(): Promise<{ consumerId: string; producerId: string; role: string; kind: string; paused: boolean; framesDecoded: number; bytesReceived: number }[]>;
       timeToFirstFrame(token: string, sessionId: string | undefined, role: string, timeoutMs: number): Promise<number>;
+      stages(): { connected?: number; joined?: number; consumer?: number; dtls?: number; firstBytes?: number };
       log(): { at: number; event: string; detail: unknown }[];
       now(): number;
       close(): void;

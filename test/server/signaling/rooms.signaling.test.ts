@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { AttendanceModel } from '../../../server/sessions/session.model.js';
 import { bearer, createScenario, SCENARIO_ADMIN_ENV, type Scenario } from '../../support/scenario.js';
+import { testDatabaseUri } from '../../support/hooks.js';
 import { startTestService, type TestService } from '../../support/service.js';
 import { connect, next, send, tryConnect, type ClientSocket } from './support.js';
 
@@ -11,7 +12,7 @@ describe('/rooms signalling (real service, real database, real worker)', functio
   let sockets: ClientSocket[] = [];
   before(async function () {
     this.timeout(30_000);
-    svc = await startTestService(SCENARIO_ADMIN_ENV);
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_rooms_signaling') });
   });
   afterEach(() => {
     for (const s of sockets) s.close();
@@ -142,5 +143,30 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     const session = await request(svc.url).get(`/api/sessions/${s.sessionId}`).set('Authorization', bearer(s.users.judge.token)).expect(200);
     expect(session.body.status).to.equal('ended');
     expect(await tryConnect(svc.url, { token: s.users.judge.token, sessionId: s.sessionId })).to.have.property('refused');
+  });
+
+  it('gives a transport new ICE credentials on request and shows nobody any address but the server\'s own', async () => {
+    const s = await lobby();
+    const judge = await join({ token: s.users.judge.token, sessionId: s.sessionId });
+    const caps = (await send(judge, 'getRouterRtpCapabilities', {})) as { ok: true; data: { rtpCapabilities: unknown } };
+    expect(await send(judge, 'join', { rtpCapabilities: caps.data.rtpCapabilities })).to.deep.include({ ok: true });
+    const t = (await send(judge, 'createTransport', { direction: 'recv' })) as { ok: true; data: { id: string; iceParameters: { usernameFragment: string }; iceCandidates: { ip: string }[] } };
+    expect(t.data.iceCandidates.map((c) => c.ip)).to.satisfy((ips: string[]) => ips.length > 0 && ips.every((ip) => ip === svc.config.media.listenIp));
+    const restarted = (await send(judge, 'restartIce', { transportId: t.data.id })) as { ok: true; data: { iceParameters: { usernameFragment: string } } };
+    expect(restarted.ok).to.equal(true);
+    expect(restarted.data.iceParameters.usernameFragment).to.not.equal(t.data.iceParameters.usernameFragment);
+    expect(await send(judge, 'restartIce', { transportId: 'no-such-transport' })).to.deep.nested.include({ ok: false, 'error.code': 'transport_not_found' });
+    const op = await join({ token: s.users.operator.token, sessionId: s.sessionId });
+    const telemetry = await next<{ participants: { participantId: string }[] }>(op, 'telemetry', 3000);
+    expect(telemetry.participants.map((p) => p.participantId)).to.include(s.participantIds.judge);
+    expect(JSON.stringify(telemetry)).to.not.match(/\b(?:\d{1,3}\.){3}\d{1,3}\b/);
+  });
+
+  it('records a closed-session toggle once in the audit trail', async () => {
+    const s = await lobby();
+    const op = await join({ token: s.users.operator.token, sessionId: s.sessionId });
+    expect(await send(op, 'setClosedSession', { closed: true })).to.deep.nested.include({ ok: true, 'data.measures': ['closedSession'] });
+    const events = (await audit(s, 'room.closedSession')).filter((e) => e.target === `session:${s.sessionId}`);
+    expect(events).to.have.length(1);
   });
 });
