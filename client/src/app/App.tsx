@@ -6,16 +6,16 @@ import { useAuth } from './auth.js';
 import { Layout, Link, homeOf } from './Layout.js';
 import { match, navigate, usePath } from './router.js';
 import { SignIn } from '../screens/SignIn.js';
-import { JoinPage } from '../screens/witness/JoinPage.js';
 import { TrialsPage } from '../screens/prosecutor/TrialsPage.js';
 import { SchedulePage } from '../screens/prosecutor/SchedulePage.js';
 import { SessionsPage } from '../screens/prosecutor/SessionsPage.js';
-import { ParticipantRoom } from '../screens/participant/ParticipantRoom.js';
-import { OperatorConsole } from '../screens/operator/OperatorConsole.js';
 import { Loading } from '../components/common.js';
 
-// The charting library is large: only programme staff load it.
+// The charting and WebRTC libraries are large: each screen loads only what it needs.
 const ReportsPage = lazy(() => import('../screens/staff/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
+const JoinPage = lazy(() => import('../screens/witness/JoinPage.js').then((m) => ({ default: m.JoinPage })));
+const ParticipantRoom = lazy(() => import('../screens/participant/ParticipantRoom.js').then((m) => ({ default: m.ParticipantRoom })));
+const OperatorConsole = lazy(() => import('../screens/operator/OperatorConsole.js').then((m) => ({ default: m.OperatorConsole })));
 
 interface Route {
   readonly pattern: string;
@@ -31,11 +31,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/sessions', roles: ALL, render: () => <SessionsPage /> },
   { pattern: '/sessions/:id/room', roles: ALL, render: (p) => <ParticipantRoom sessionId={p.id ?? ''} /> },
   { pattern: '/sessions/:id/console', roles: ['operator', 'judge', 'admin'], render: (p) => <OperatorConsole sessionId={p.id ?? ''} /> },
-  { pattern: '/reports', roles: ['staff', 'admin'], render: () => (
-      <Suspense fallback={<Loading />}>
-        <ReportsPage />
-      </Suspense>
-    ) },
+  { pattern: '/reports', roles: ['staff', 'admin'], render: () => <ReportsPage /> },
 ];
 
 function Redirect({ to }: { to: string }) {
@@ -54,6 +50,14 @@ function NotFound() {
 
 export function App() {
   const path = usePath();
+  return (
+    <Suspense fallback={<Loading />}>
+      <Routes path={path} />
+    </Suspense>
+  );
+}
+
+function Routes({ path }: { path: string }) {
   const { user } = useAuth();
   if (path === '/join') return <JoinPage />;
   if (!user) return <SignIn />;
