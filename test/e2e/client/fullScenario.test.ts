@@ -136,4 +136,32 @@ describe('Client: the full testimony scenario through the UI', () => {
     expect(token).to.have.length.greaterThan(20);
     expect(capturedLogs.join('\n')).to.not.contain(token);
   });
+
+  it('operator denies a waiting guest and removes the witness: each is told plainly', async function () {
+    this.timeout(90_000);
+    const other = await createScenario(svc, { invitations: ['witness', 'public'] });
+    const [witnessLink, publicLink] = other.invitations.map((i) => `${svc.url}${i.link}`);
+    const operator = await userPage(browser, svc.url, other.users.operator);
+    await operator.goto(`${svc.url}/sessions/${other.sessionId}/console`);
+    await operator.getByRole('button', { name: 'Open the lobby' }).click();
+    await operator.getByRole('heading', { name: 'Lobby' }).waitFor();
+
+    const { page: guest } = await openPage(browser, publicLink!);
+    await guest.getByRole('button', { name: 'Continue to the waiting room' }).click();
+    await guest.getByText('You are in the waiting room.').waitFor({ timeout: 15_000 });
+    await operator.locator('.lobby li[data-participant-role="public"]').getByRole('button', { name: /^Deny / }).click({ timeout: 15_000 });
+    await guest.getByText('The court did not admit you to this session.').waitFor({ timeout: 10_000 });
+
+    const { page: witness } = await openPage(browser, witnessLink!);
+    await witness.getByRole('button', { name: 'Continue to the waiting room' }).click();
+    await operator.locator('.lobby li[data-participant-role="witness"]').getByRole('button', { name: /^Admit / }).click({ timeout: 15_000 });
+    await witness.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 15_000 });
+    await operator.getByRole('button', { name: `Remove Witness — ${other.witnessCodename}` }).click({ timeout: 15_000 });
+    await witness.getByText('You were removed from the session.').waitFor({ timeout: 10_000 });
+    // The removed witness's link stops working.
+    const { page: again } = await openPage(browser, witnessLink!);
+    await again.getByRole('button', { name: 'Continue to the waiting room' }).click();
+    await again.getByRole('alert').waitFor({ timeout: 15_000 });
+    await screenshot(again, 'witness-link-refused');
+  });
 });
