@@ -3,11 +3,11 @@
  * toggle, start/end, and per-participant link figures. The server enforces every one of these;
  * the console only asks.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api/endpoints.js';
 import { useAuth } from '../../app/auth.js';
-import { connectRoom } from '../../room/connect.js';
-import { useRoomSnapshot, type RoomPort, type RoomSnapshot } from '../../room/port.js';
+import type { RoomPort, RoomSnapshot } from '../../room/port.js';
+import { useRoom } from '../../room/useRoom.js';
 import { ErrorNotice, Loading, UserFacingError } from '../../components/common.js';
 import { useLoad } from '../../components/useLoad.js';
 import { AudioSinks } from '../../components/media.js';
@@ -32,16 +32,8 @@ export function OperatorConsole({ sessionId }: { sessionId: string }) {
   const [error, exec] = useCommand();
   // The room exists once the lobby is open; before that the console offers to open it.
   const roomOpen = session.data?.status === 'lobby' || session.data?.status === 'live';
-  const port = useMemo<RoomPort | undefined>(
-    () => (token && roomOpen ? connectRoom({ token, sessionId }) : undefined),
-    [token, sessionId, roomOpen],
-  );
-  const snap = useRoomSnapshot(port);
-  useEffect(() => {
-    if (!port) return;
-    void port.join(undefined);
-    return () => port.leave();
-  }, [port]);
+  // The operator publishes nothing: the console only receives and controls.
+  const { port, snap } = useRoom({ token, sessionId, local: undefined, join: roomOpen });
 
   if (session.loading && !session.data) return <Loading />;
   if (!port)

@@ -1,9 +1,8 @@
 /** A signed-in participant joins a session's room: device check → lobby → stage. */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAuth } from '../../app/auth.js';
 import { Link } from '../../app/Layout.js';
-import { connectRoom } from '../../room/connect.js';
-import { useRoomSnapshot, type RoomPort } from '../../room/port.js';
+import { useRoom } from '../../room/useRoom.js';
 import { ErrorNotice, UserFacingError } from '../../components/common.js';
 import { t } from '../../strings.js';
 import { DeviceCheck } from '../witness/DeviceCheck.js';
@@ -14,16 +13,7 @@ const FINAL: Record<string, string> = { denied: t.join.denied, removed: t.join.r
 export function ParticipantRoom({ sessionId }: { sessionId: string }) {
   const { token } = useAuth();
   const [local, setLocal] = useState<MediaStream>();
-  const port = useMemo<RoomPort | undefined>(
-    () => (token && local ? connectRoom({ token, sessionId }) : undefined),
-    [token, sessionId, local],
-  );
-  const snap = useRoomSnapshot(port);
-  useEffect(() => {
-    if (!port || !local) return;
-    void port.join(local);
-    return () => port.leave();
-  }, [port, local]);
+  const { port, snap } = useRoom({ token, sessionId, local, join: !!local });
   useEffect(() => {
     if (FINAL[snap.phase]) local?.getTracks().forEach((tr) => tr.stop());
   }, [snap.phase, local]);

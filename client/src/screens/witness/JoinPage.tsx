@@ -4,8 +4,8 @@
  * and sent only in the Socket.IO handshake.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { connectRoom } from '../../room/connect.js';
-import { useRoomSnapshot, type RoomPhase, type RoomPort } from '../../room/port.js';
+import type { RoomPhase } from '../../room/port.js';
+import { useRoom } from '../../room/useRoom.js';
 import { t } from '../../strings.js';
 import { ErrorNotice, UserFacingError } from '../../components/common.js';
 import { DeviceCheck } from './DeviceCheck.js';
@@ -36,14 +36,7 @@ const FINAL_MESSAGES: Partial<Record<RoomPhase, string>> = {
 export function JoinPage() {
   const token = useMemo(takeToken, []);
   const [local, setLocal] = useState<MediaStream>();
-  const port = useMemo<RoomPort | undefined>(() => (token && local ? connectRoom({ token }) : undefined), [token, local]);
-  const snap = useRoomSnapshot(port);
-
-  useEffect(() => {
-    if (!port || !local) return;
-    void port.join(local);
-    return () => port.leave();
-  }, [port, local]);
+  const { port, snap } = useRoom({ token, local, join: !!local });
 
   // The camera goes off when the session is over for this person.
   useEffect(() => {
