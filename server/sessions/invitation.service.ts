@@ -11,10 +11,10 @@ import type { Principal } from '../http/access.js';
 import type { WitnessService } from '../witnesses/index.js';
 import { InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
 import type { InvitationInput, InvitationView } from './session.schemas.js';
-import type { SessionService } from './session.service.js';
+import { INVITATION_LEAD_MS, type SessionService } from './session.service.js';
 
-/** An invitation works from this long before the window starts (lobby, checks). */
-export const INVITATION_LEAD_MS = 30 * 60_000;
+export { INVITATION_LEAD_MS };
+
 
 /** SHA-256 of a token, hex. */
 export function hashToken(token: string): string {

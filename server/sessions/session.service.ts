@@ -12,7 +12,7 @@ import type { ParticipantRole, ProtectiveMeasure, SessionStatus, SessionView } f
 import type { TrialService } from '../trials/index.js';
 import type { WitnessService } from '../witnesses/index.js';
 import { BookingQueue, assertFree } from './booking.js';
-import { SessionModel, type SessionDoc } from './session.model.js';
+import { InvitationModel, SessionModel, type SessionDoc } from './session.model.js';
 import type { CreateSessionInput, ParticipantView, SessionListQuery, SessionRecordView, UpdateSessionInput } from './session.schemas.js';
 
 /** Allowed lifecycle moves. */
@@ -34,6 +34,9 @@ const ROLE_FIT: Partial<Record<ParticipantRole, readonly string[]>> = {
 };
 
 const MAX_SESSION_MS = 12 * 3600_000;
+
+/** An invitation works from this long before the window starts (lobby, identity checks). */
+export const INVITATION_LEAD_MS = 30 * 60_000;
 
 export function toRecordView(s: SessionDoc): SessionRecordView {
   return {
@@ -183,6 +186,8 @@ export class SessionService {
       const set = { ...input, start, end, year: start.getUTCFullYear(), participants, judgeUserIds, courtRoom };
       const updated = await SessionModel.findOneAndUpdate({ _id: current._id, status: 'scheduled' }, { $set: set }, { new: true }).lean<SessionDoc>();
       if (!updated) throw new InvalidStateError({ message: 'Only a scheduled session can be changed.', code: 'session_not_scheduled' });
+      // Invitations follow the window (they open shortly before it and close at its end).
+      if (input.start || input.end) await InvitationModel.updateMany({ sessionId: id }, { $set: { validFrom: new Date(start.getTime() - INVITATION_LEAD_MS), validUntil: end } });
       return updated;
     });
     await this.deps.audit.append({ actor: userActor(actor), action: 'session.update', target: `session:${id}`, outcome: 'success', details: { changed: Object.keys(input) } });

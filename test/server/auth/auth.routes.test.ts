@@ -73,6 +73,11 @@ describe('auth routes', () => {
     await me(sign({ role: 'judge', username: 'j' }, { expiresIn: -10 })).expect(401);
   });
 
+  it('refuses a token without an expiry', async () => {
+    const forever = jwt.sign({ role: 'judge', username: 'j' }, svc.config.auth.jwtSecret, { algorithm: 'HS256', issuer: svc.config.auth.issuer, audience: svc.config.auth.audience, subject: sc.users.judge.id });
+    await me(forever).expect(401);
+  });
+
   it('refuses a token for another audience or from another issuer', async () => {
     await me(sign({ role: 'judge', username: 'j' }, { audience: 'someone-else' })).expect(401);
     await me(sign({ role: 'judge', username: 'j' }, { issuer: 'someone-else' })).expect(401);

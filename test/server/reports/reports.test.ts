@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { seedDemoData } from '../../../scripts/seedData.js';
 import { testDatabaseUri } from '../../support/hooks.js';
+import { ROUTE_ACCESS } from '../../../server/http/access.js';
 import { createScenario, SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
 import { startTestService, type TestService } from '../../support/service.js';
 
@@ -122,5 +123,15 @@ describe('OpenAPI document', () => {
     expect(post['x-roles']).to.deep.equal(['admin', 'prosecutor']);
     expect(res.body.paths['/api/witnesses/{id}/identity'].get.parameters[0]).to.include({ name: 'id', in: 'path' });
     expect(res.body.paths['/api/reports/summary'].get.responses['200'].content).to.have.property('text/csv');
+  });
+
+  it('lists every route of the access table, with its roles', async () => {
+    const res = await request(svc.url).get('/api/openapi.json').expect(200);
+    for (const [key, access] of Object.entries(ROUTE_ACCESS)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const op = res.body.paths[`/api${path.replace(/:([A-Za-z]+)/g, '{$1}')}`]?.[method.toLowerCase()];
+      expect(op, key).to.be.an('object');
+      expect(op['x-roles'], key).to.deep.equal(access);
+    }
   });
 });

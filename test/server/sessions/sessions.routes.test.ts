@@ -130,4 +130,14 @@ describe('session routes', () => {
     const now = await api.roomAccess.authenticate({ token: sc.invitations[0]!.token });
     expect(now.role).to.equal('witness');
   });
+
+  it('rescheduling a session moves its invitations\' window with it', async () => {
+    const { buildApi } = await import('../../../server/api.js');
+    const { createLogger } = await import('../../../server/logger.js');
+    const api = await buildApi({ config: svc.config, logger: createLogger('silent'), database: svc.service.database });
+    const later = await createScenario(svc, { startOffsetMs: 5 * 3600_000 });
+    await request(svc.url).patch(`/api/sessions/${later.sessionId}`).set('Authorization', bearer(later.users.prosecutor.token)).send({ start: hours(-0.1), end: hours(1) }).expect(200);
+    const ticket = await api.roomAccess.authenticate({ token: later.invitations[0]!.token });
+    expect(ticket.sessionId).to.equal(later.sessionId);
+  });
 });

@@ -55,7 +55,7 @@ describe('witness routes', () => {
     expect(byCode.body.items.map((w: { id: string }) => w.id)).to.deep.equal([sc.witnessId]);
     const byCountry = await request(svc.url).get('/api/witnesses').query({ country: 'UA' }).set('Authorization', admin).expect(200);
     expect(byCountry.body.items.map((w: { id: string }) => w.id)).not.to.include(sc.witnessId);
-    const byStatus = await request(svc.url).get('/api/witnesses').query({ status: 'active', country: 'MD' }).set('Authorization', admin).expect(200);
+    const byStatus = await request(svc.url).get('/api/witnesses').query({ status: 'active', country: 'MD', limit: 200 }).set('Authorization', admin).expect(200);
     expect(byStatus.body.items.map((w: { id: string }) => w.id)).to.include(sc.witnessId);
   });
 
