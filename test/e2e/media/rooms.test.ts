@@ -148,4 +148,23 @@ describe('live testimony rooms in real Chromium', function () {
     expect(again.video.framesDecoded).to.be.greaterThan(0);
     expect(svc.service.media.allAlive).to.equal(true);
   });
+
+  it('a participant whose connection drops reconnects by itself, stays admitted and gets media again', async () => {
+    const s = await session({ measures: [], invitations: ['witness'] });
+    const { judge, others } = await hearing(s, [{ role: 'witness', publish: true }]);
+    const first = await flowing(judge, 'witness');
+    const witnessId = invitation(s, 'witness').participantId;
+    const nsp = svc.service.io.of('/rooms');
+    const socket = [...nsp.sockets.values()].find((x) => (x.data as { ticket?: { participantId: string } }).ticket?.participantId === witnessId)!;
+    // A transport-level drop (not a server "disconnect"): the client reconnects on its own.
+    socket.conn.close();
+    const again = await eventually(async () => {
+      const f = await flowing(judge, 'witness');
+      return f.video.producerId !== first.video.producerId ? f : undefined;
+    }, 10_000, 'witness media after reconnect');
+    expect(again.video.framesDecoded).to.be.greaterThan(0);
+    const log = await others.witness!.evaluate(() => window.wb.log());
+    expect(log.filter((e) => e.event === 'admission').map((e) => e.detail)).to.include('admitted');
+    expect(log.some((e) => e.event === 'closed')).to.equal(false);
+  });
 });
