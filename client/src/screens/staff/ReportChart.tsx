@@ -43,7 +43,7 @@ export function ReportChart({ rows, series, title }: { rows: readonly ChartRow[]
           />
           <Legend />
           {series.map((s) => (
-            <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.colour} isAnimationActive={false}>
+            <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.colour} maxBarSize={72} isAnimationActive={false}>
               {rows.map((r) => (
                 <Cell key={r.group} fill={r.labels[s.key].suppressed ? 'url(#hatch)' : s.colour} />
               ))}
