@@ -1,17 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return (
-    <main>
-      <h1>Witness Bridge</h1>
-      <p>Protected cross-border testimony.</p>
-    </main>
-  );
-}
+import { App } from './app/App.js';
+import { AuthProvider } from './app/auth.js';
+import { ErrorBoundary } from './components/common.js';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ErrorBoundary>
+      <AuthProvider>
+        <App />
+      </AuthProvider>
+    </ErrorBoundary>
   </StrictMode>,
 );
