@@ -19,6 +19,7 @@ export interface ParticipantStats {
 }
 
 interface StreamStat {
+  type?: string;
   fractionLost?: number;
   roundTripTime?: number;
 }
@@ -39,8 +40,10 @@ async function collectPeerStats(peer: Peer): Promise<ParticipantStats> {
     }
   }
   const streams: StreamStat[] = [];
-  for (const p of peer.producers.values()) streams.push(...(await safeStats(() => p.getStats())));
-  for (const c of peer.consumers.values()) streams.push(...(await safeStats(() => c.getStats())));
+  // A consumer's stats also carry its producer's inbound stream, i.e. the *sender's* link: keep
+  // only the streams that cross this participant's own link.
+  for (const p of peer.producers.values()) streams.push(...(await safeStats(() => p.getStats())).filter((s: StreamStat) => s.type === 'inbound-rtp'));
+  for (const c of peer.consumers.values()) streams.push(...(await safeStats(() => c.getStats())).filter((s: StreamStat) => s.type === 'outbound-rtp'));
   // mediasoup reports fractionLost as the RTCP 8-bit fraction (0–255).
   const loss = Math.max(0, ...streams.map((s) => s.fractionLost ?? 0));
   const rtts = streams.map((s) => s.roundTripTime).filter((r): r is number => typeof r === 'number' && r > 0);

@@ -10,7 +10,7 @@ import { WorkerPool } from '../media/workerPool.js';
 import type { Logger } from './logger.js';
 import { createApp } from './app.js';
 import { Database } from './db/database.js';
-import { buildApi } from './api.js';
+import { buildApi, type Api } from './api.js';
 import { attachSignaling, type Signaling } from './signaling/index.js';
 
 /** A running service. */
@@ -22,6 +22,8 @@ export class Service {
     readonly logger: Logger,
     readonly database: Database,
     readonly media: WorkerPool,
+    /** The domains' services (tests reach RoomAccess through it). */
+    readonly api: Api,
     readonly httpServer: http.Server,
     readonly io: SocketServer,
     readonly signaling: Signaling,
@@ -63,7 +65,7 @@ export class Service {
         httpServer.once('error', reject);
         httpServer.listen(config.http.port, config.http.host, () => resolve());
       });
-      const service = new Service(config, logger, database, pool, httpServer, io, signaling);
+      const service = new Service(config, logger, database, pool, api, httpServer, io, signaling);
       logger.info({ port: service.port }, 'startService() listening');
       return service;
     } catch (err) {

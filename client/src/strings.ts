@@ -128,7 +128,7 @@ export const en = {
     measures: 'Protective measures',
     interpreter: 'Interpreter language, ISO 639 code such as ro (optional)',
     courtRoom: 'Court room',
-    participantIdHint: 'Participants are given by user id (only administrators can list users).',
+    participantIdHint: 'The list of colleagues could not be loaded: enter each participant by user id.',
     trialJudge: 'the trial’s judge',
     you: 'you',
     submit: 'Schedule session',

@@ -30,7 +30,16 @@ export interface AuditEventView {
   readonly hash: string;
 }
 
-const MAX_APPEND_ATTEMPTS = 5;
+const MAX_APPEND_ATTEMPTS = 12;
+
+/**
+ * Two writers that lose the same race retry at once and can keep colliding; a random pause that
+ * grows with each attempt breaks the lockstep.
+ */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * 10 * attempt;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
@@ -65,6 +74,7 @@ export class AuditLog {
         if (!isDuplicateKey(err)) throw err;
         this.#tail = undefined;
         this.logger.warn({ seq: fields.seq, attempt }, 'appendAudit() lost a race for the sequence number; retrying');
+        await backoff(attempt);
       }
     }
     throw new Error('appendAudit() could not claim a sequence number');

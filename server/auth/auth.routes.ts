@@ -1,7 +1,7 @@
 /** Login, `me`, and user administration. */
 import type { RouteKit } from '../http/routeKit.js';
 import { idParams } from '../http/validate.js';
-import { createUserBody, loginBody, updateUserBody, userListQuery } from './auth.schemas.js';
+import { createUserBody, directoryQuery, loginBody, updateUserBody, userListQuery } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
 /** Registers the auth and user routes. */
@@ -16,6 +16,14 @@ export function authRoutes(kit: RouteKit, auth: AuthService): void {
   kit.add({ key: 'GET /auth/me', tag: 'auth', summary: 'The caller.', handle: ({ actor }) => auth.getUser(actor().userId) });
   kit.add({ key: 'POST /users', tag: 'users', summary: 'Creates a user.', body: createUserBody, status: 201, handle: ({ body, actor }) => auth.createUser(body, actor()) });
   kit.add({ key: 'GET /users', tag: 'users', summary: 'Lists users.', query: userListQuery, handle: ({ query }) => auth.listUsers(query) });
+  // Registered before /users/:id so that `directory` is not read as an id.
+  kit.add({
+    key: 'GET /users/directory',
+    tag: 'users',
+    summary: 'Active users who can be made session participants: id, display name and role only.',
+    query: directoryQuery,
+    handle: ({ query }) => auth.directory(query),
+  });
   kit.add({ key: 'GET /users/:id', tag: 'users', summary: 'Reads a user.', params: idParams, handle: ({ params }) => auth.getUser(params.id) });
   kit.add({
     key: 'PATCH /users/:id',

@@ -23,6 +23,17 @@ export type UpdateUserInput = z.output<typeof updateUserBody>;
 export const userListQuery = z.object({ role: z.enum(USER_ROLES).optional(), limit: limitQuery }).strict();
 export type UserListQuery = z.output<typeof userListQuery>;
 
+/** Query of the participant directory. */
+export const directoryQuery = z.object({ role: z.enum(USER_ROLES).optional(), limit: limitQuery }).strict();
+export type DirectoryQuery = z.output<typeof directoryQuery>;
+
+/** What schedulers see of a colleague when picking participants: no username, no state. */
+export interface DirectoryEntry {
+  readonly id: string;
+  readonly displayName: string;
+  readonly role: (typeof USER_ROLES)[number];
+}
+
 /** A user as the API returns it (no hash). */
 export interface UserView {
   readonly id: string;

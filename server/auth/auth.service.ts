@@ -9,7 +9,7 @@ import { userActor, type AuditLog } from '../audit/index.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../errors.js';
 import { USER_ROLES, type Principal, type UserRole } from '../http/access.js';
 import type { Logger } from '../logger.js';
-import type { CreateUserInput, UpdateUserInput, UserListQuery, UserView } from './auth.schemas.js';
+import type { CreateUserInput, DirectoryEntry, DirectoryQuery, UpdateUserInput, UserListQuery, UserView } from './auth.schemas.js';
 import { LoginLimiter } from './loginLimiter.js';
 import { TokenService } from './tokens.js';
 import { UserModel, type UserDoc } from './user.model.js';
@@ -133,6 +133,13 @@ export class AuthService {
     const filter = q.role ? { role: q.role } : {};
     const users = await UserModel.find(filter).sort({ username: 1 }).limit(q.limit).lean<UserDoc[]>();
     return { items: users.map(toView) };
+  }
+
+  /** Active users for picking session participants (no usernames: they are login names). */
+  async directory(q: DirectoryQuery): Promise<{ items: DirectoryEntry[] }> {
+    const filter = q.role ? { role: q.role, active: true } : { active: true };
+    const users = await UserModel.find(filter).sort({ displayName: 1 }).limit(q.limit).lean<UserDoc[]>();
+    return { items: users.map((u) => ({ id: u._id.toHexString(), displayName: u.displayName, role: u.role as UserRole })) };
   }
 
   async getUser(id: string): Promise<UserView> {

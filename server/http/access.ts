@@ -37,6 +37,7 @@ export const ROUTE_ACCESS = {
   'GET /auth/me': ALL,
   'POST /users': ADMIN,
   'GET /users': ADMIN,
+  'GET /users/directory': INVITERS,
   'GET /users/:id': ADMIN,
   'PATCH /users/:id': ADMIN,
   'POST /witnesses': PROGRAMME,

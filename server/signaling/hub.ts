@@ -110,6 +110,10 @@ export class Hub {
   applySession(view: SessionView): void {
     const info: SessionInfo = { status: view.status, measures: view.measures };
     this.rooms.get(view.id)?.setMeasures(view.measures);
+    // The room opens with the lobby, so the first participant does not wait for a router.
+    if (view.status === 'lobby' && !this.rooms.get(view.id)) {
+      this.room(view.id).catch((err: unknown) => this.log.error({ err }, 'openRoom() failed'));
+    }
     this.nsp.to(channel.all(view.id)).emit('session', info);
     // A room's own endSession request disconnects everyone itself, after its acknowledgement.
     if ((view.status === 'ended' || view.status === 'cancelled') && !this.#ending.has(view.id)) this.endSession(view.id);

@@ -3,6 +3,7 @@
  */
 import { requestBlob, requestJson } from './http.js';
 import type {
+  DirectoryUser,
   IssuedInvitation,
   LoginResult,
   NewSentence,
@@ -35,7 +36,8 @@ export const api = {
   login: (username: string, password: string) =>
     requestJson<LoginResult>('POST', '/auth/login', { body: { username, password }, anonymous: true }),
   me: () => requestJson<User>('GET', '/auth/me'),
-  users: () => all<User>('/users'),
+  /** Colleagues who can be made participants (id, display name, role). */
+  directory: () => requestJson<{ items: DirectoryUser[] }>('GET', '/users/directory?limit=200').then((r) => r.items),
   witnesses: () => all<Witness>('/witnesses'),
   trials: () => all<Trial>('/trials'),
   sessions: () => all<TestimonySession>('/sessions'),

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createScenario, SCENARIO_ADMIN_ENV, bearer, type Scenario } from '../../support/scenario.js';
+import { testDatabaseUri } from '../../support/hooks.js';
 import { startTestService, type TestService } from '../../support/service.js';
 
 describe('auth routes', () => {
@@ -9,7 +10,8 @@ describe('auth routes', () => {
   let sc: Scenario;
   before(async function () {
     this.timeout(60_000);
-    svc = await startTestService(SCENARIO_ADMIN_ENV);
+    // Its own database: the directory test lists every user, which must be only this suite's.
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_auth') });
     sc = await createScenario(svc);
   });
   after(async () => {
@@ -100,6 +102,16 @@ describe('auth routes', () => {
     const login = await request(svc.url).post('/api/auth/login').send({ username: 'short-lived', password: 'short-lived-password' }).expect(200);
     await request(svc.url).patch(`/api/users/${res.body.id}`).set('Authorization', bearer(sc.admin.token)).send({ active: false }).expect(200);
     await me(login.body.token).expect(401);
+  });
+
+  it('GET /api/users/directory gives schedulers active colleagues by id, display name and role only', async () => {
+    const res = await request(svc.url).get('/api/users/directory?role=judge').set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
+    const judge = res.body.items.find((u: { id: string }) => u.id === sc.users.judge.id);
+    expect(judge).to.deep.equal({ id: sc.users.judge.id, displayName: judge.displayName, role: 'judge' });
+    expect(res.body.items.every((u: { role: string }) => u.role === 'judge')).to.equal(true);
+    expect(JSON.stringify(res.body)).not.to.include(sc.users.judge.username);
+    await request(svc.url).get('/api/users/directory?role[$ne]=judge').set('Authorization', bearer(sc.users.prosecutor.token)).expect(400);
+    await request(svc.url).get('/api/users/directory').set('Authorization', bearer(sc.users.defence.token)).expect(403);
   });
 
   it('POST /api/users returns 409 for a taken username and 400 naming weak fields', async () => {

@@ -2,8 +2,6 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createScenario, SCENARIO_ADMIN_ENV, bearer, type Scenario } from '../../support/scenario.js';
 import { startTestService, type TestService } from '../../support/service.js';
-import { buildApi } from '../../../server/api.js';
-import { createLogger } from '../../../server/logger.js';
 import type { RoomAccess, RoomTicket, SessionView } from '../../../server/signaling/ports.js';
 
 async function rejects(p: Promise<unknown>): Promise<{ status: number; code: string }> {
@@ -22,8 +20,7 @@ describe('RoomAccess (sessions domain)', () => {
   before(async function () {
     this.timeout(60_000);
     svc = await startTestService(SCENARIO_ADMIN_ENV);
-    // Service does not expose its Api; a second build over the same database is the same code.
-    roomAccess = (await buildApi({ config: svc.config, logger: createLogger('silent'), database: svc.service.database })).roomAccess;
+    roomAccess = svc.service.api.roomAccess;
   });
   beforeEach(async function () {
     this.timeout(30_000);
@@ -106,7 +103,7 @@ describe('RoomAccess (sessions domain)', () => {
     off();
     expect(view.measures).to.include('closedSession');
     expect(seen).to.have.length(1);
-    const audit = await request(svc.url).get('/api/audit').query({ action: 'room.closedSession' }).set('Authorization', bearer(sc.admin.token)).expect(200);
+    const audit = await request(svc.url).get('/api/audit').query({ action: 'room.closedSession', target: `session:${sc.sessionId}` }).set('Authorization', bearer(sc.admin.token)).expect(200);
     expect(audit.body.items).to.have.length(1);
   });
 

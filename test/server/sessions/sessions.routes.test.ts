@@ -118,9 +118,7 @@ describe('session routes', () => {
   });
 
   it('an invitation is refused before its window opens and after it closes', async () => {
-    const roomAccessOf = async () => (await import('../../../server/api.js')).buildApi;
-    const { createLogger } = await import('../../../server/logger.js');
-    const api = await (await roomAccessOf())({ config: svc.config, logger: createLogger('silent'), database: svc.service.database });
+    const api = svc.service.api;
     const future = await createScenario(svc, { startOffsetMs: 3 * 3600_000 });
     const early = await api.roomAccess.authenticate({ token: future.invitations[0]!.token }).catch((e: { status: number; code: string }) => e);
     expect(early).to.include({ status: 409, code: 'invitation_not_yet_valid' });
@@ -132,9 +130,7 @@ describe('session routes', () => {
   });
 
   it('rescheduling a session moves its invitations\' window with it', async () => {
-    const { buildApi } = await import('../../../server/api.js');
-    const { createLogger } = await import('../../../server/logger.js');
-    const api = await buildApi({ config: svc.config, logger: createLogger('silent'), database: svc.service.database });
+    const api = svc.service.api;
     const later = await createScenario(svc, { startOffsetMs: 5 * 3600_000 });
     await request(svc.url).patch(`/api/sessions/${later.sessionId}`).set('Authorization', bearer(later.users.prosecutor.token)).send({ start: hours(-0.1), end: hours(1) }).expect(200);
     const ticket = await api.roomAccess.authenticate({ token: later.invitations[0]!.token });

@@ -183,6 +183,21 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     expect(events).to.have.length(1);
   });
 
+  it('opens the room (a router on a worker) when the session\'s lobby opens, and closes it when the session ends', async () => {
+    const routers = () => svc.service.media.statuses().reduce((n, w) => n + w.routers, 0);
+    const before = routers();
+    const s = await lobby();
+    const deadline = Date.now() + 2000;
+    while (routers() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(routers()).to.equal(before + 1);
+    const op = s.users.operator.token;
+    await request(svc.url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', bearer(op)).send({ status: 'live' }).expect(200);
+    await request(svc.url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', bearer(op)).send({ status: 'ended' }).expect(200);
+    const closedBy = Date.now() + 2000;
+    while (routers() !== before && Date.now() < closedBy) await new Promise((r) => setTimeout(r, 20));
+    expect(routers()).to.equal(before);
+  });
+
   it('a session ended or cancelled over HTTP closes its room and disconnects everyone in it', async () => {
     const s = await lobby();
     const judge = await join({ token: s.users.judge.token, sessionId: s.sessionId });

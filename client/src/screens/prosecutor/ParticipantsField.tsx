@@ -1,5 +1,5 @@
 /** Picks the session's participants: a user and the role they hold in the room. */
-import type { Participant, User } from '../../api/types.js';
+import type { DirectoryUser, Participant } from '../../api/types.js';
 import { roleLabel, t } from '../../strings.js';
 
 /** Roles a signed-in user can hold (the witness joins by invitation). */
@@ -7,7 +7,7 @@ const USER_ROLES = ['judge', 'prosecutor', 'defence', 'interpreter', 'operator',
 
 interface Props {
   readonly value: readonly Participant[];
-  readonly users: readonly User[] | undefined;
+  readonly users: readonly DirectoryUser[] | undefined;
   /** Names for ids the form knows without the user list (the trial's judge, the signed-in user). */
   readonly known: Readonly<Record<string, string>>;
   onChange(next: Participant[]): void;
@@ -28,7 +28,7 @@ export function ParticipantsField({ value, users, known, onChange }: Props) {
                 <option value="">{t.schedule.chooseOne}</option>
                 {users.map((u) => (
                   <option key={u.id} value={u.id}>
-                    {(u.displayName ?? u.username) + ` (${roleLabel(u.role)})`}
+                    {`${u.displayName} (${roleLabel(u.role)})`}
                   </option>
                 ))}
               </select>

@@ -29,7 +29,7 @@ function defaultParticipants(trial: Trial | undefined, me: User | undefined): Pa
 export function SchedulePage() {
   const { user } = useAuth();
   const lists = useLoad(() => Promise.all([api.trials(), api.witnesses()]), []);
-  const users = useLoad(() => api.users().catch(() => undefined), []);
+  const users = useLoad(() => api.directory().catch(() => undefined), []);
   const [trialId, setTrialId] = useState('');
   const [witnessId, setWitnessId] = useState('');
   const [fromCountry, setFromCountry] = useState('');
