@@ -202,13 +202,15 @@ async function measure(worker: types.Worker, producer: types.Producer, consumers
     const u = await worker.getResourceUsage();
     return u.ru_utime + u.ru_stime;
   };
-  const c0 = await cpuMs();
+  // The CPU window matches the wall-clock window: answering hundreds of consumer stats requests
+  // costs the worker CPU too, and must not be counted as forwarding.
   const e0 = await rtpPackets(consumers, 'outbound-rtp');
+  const c0 = await cpuMs();
   const [p0, r0, t0] = [await rtpPackets([producer], 'inbound-rtp'), sinks.received, Date.now()];
   await delay(MEASURE_MS);
   const [p1, r1, t1] = [await rtpPackets([producer], 'inbound-rtp'), sinks.received, Date.now()];
-  const e1 = await rtpPackets(consumers, 'outbound-rtp');
   const c1 = await cpuMs();
+  const e1 = await rtpPackets(consumers, 'outbound-rtp');
   const expected = (p1 - p0) * consumers.length;
   const ratio = (got: number) => (expected > 0 ? Math.max(0, (1 - got / expected) * 100) : 100);
   return { consumers: consumers.length, producerPps: ((p1 - p0) * 1000) / (t1 - t0), loss: ratio(e1 - e0), sinkLoss: ratio(r1 - r0), cpu: ((c1 - c0) / (t1 - t0)) * 100 };

@@ -71,7 +71,9 @@ fi
 hash_of() { find "$@" -type f ! -path '*/node_modules/*' ! -path '*/bin/*' -print0 2>/dev/null | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40; }
 
 # ---------------------------------------------------------------- npm dependencies
-lock_hash=$(sha1sum package.json package-lock.json | sha1sum | cut -c1-40)
+# The lock file alone: it records every dependency of package.json, and editing a script line
+# must not cost a reinstall.
+lock_hash=$(sha1sum package-lock.json | cut -c1-40)
 if [ "$(cat node_modules/.wb-lock-hash 2>/dev/null || true)" != "$lock_hash" ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

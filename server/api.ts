@@ -30,6 +30,8 @@ export interface Api {
   readonly router: Router;
   /** What live rooms need from the records domains. */
   readonly roomAccess: RoomAccess;
+  /** Waits for queued writes (the audit chain) to reach the database; called at shutdown. */
+  drain(): Promise<void>;
 }
 
 /** Creates every model's indexes (autoIndex is off: FerretDB builds them explicitly at start). */
@@ -67,5 +69,5 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   reportRoutes(kit, reports);
   auditRoutes(kit, audit);
   openApiRoutes(kit);
-  return { router: kit.router, roomAccess: createRoomAccess({ auth, sessions, invitations, audit }) };
+  return { router: kit.router, roomAccess: createRoomAccess({ auth, sessions, invitations, audit }), drain: () => audit.drain() };
 }

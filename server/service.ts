@@ -13,6 +13,9 @@ import { Database } from './db/database.js';
 import { buildApi, type Api } from './api.js';
 import { attachSignaling, type Signaling } from './signaling/index.js';
 
+/** How long shutdown waits for in-flight HTTP requests before cutting their connections. */
+const SHUTDOWN_GRACE_MS = 5000;
+
 /** A running service. */
 export class Service {
   #closing: Promise<void> | undefined;
@@ -98,8 +101,14 @@ export class Service {
     log.info('closeService() closing sockets');
     await this.signaling.close();
     await this.io.close();
+    // Requests already running finish their writes before the database goes away; connections
+    // still busy after the grace period are cut.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([httpClosed, new Promise((resolve) => (grace = setTimeout(resolve, SHUTDOWN_GRACE_MS)))]);
+    clearTimeout(grace);
     this.httpServer.closeAllConnections();
     await httpClosed;
+    await this.api.drain();
     log.info('closeService() closing media workers');
     this.media.close();
     log.info('closeService() closing database');

@@ -5,6 +5,7 @@
  * witness.
  */
 import type { Config } from '../../config/index.js';
+import { ReadCache } from '../db/readCache.js';
 import { increment, markWitness, UNKNOWN_PAIR } from './counters.js';
 import { ReportCounterModel, WitnessMarkModel } from './report.model.js';
 import type { Reported, Summary, SummaryQuery, SummaryRow } from './report.schemas.js';
@@ -26,7 +27,7 @@ export const SUMMARY_CACHE_MS = 10_000;
 
 /** Builds the summary report. */
 export class ReportService {
-  readonly #cache = new Map<string, { at: number; value: Promise<Summary> }>();
+  readonly #cache = new ReadCache<Summary>(SUMMARY_CACHE_MS);
 
   constructor(private readonly settings: Config['reports']) {}
 
@@ -35,17 +36,11 @@ export class ReportService {
    * share one computation); `invalidate()` drops it when sessions end or sentences are recorded.
    */
   summary(q: SummaryQuery): Promise<Summary> {
-    const key = `${q.groupBy}|${q.from ?? ''}|${q.to ?? ''}`;
-    const hit = this.#cache.get(key);
-    if (hit && Date.now() - hit.at < SUMMARY_CACHE_MS) return hit.value;
-    const value = this.#compute(q);
-    this.#cache.set(key, { at: Date.now(), value });
-    value.catch(() => this.#cache.delete(key));
-    return value;
+    return this.#cache.get(`${q.groupBy}|${q.from ?? ''}|${q.to ?? ''}`, () => this.#compute(q));
   }
 
   invalidate(): void {
-    this.#cache.clear();
+    this.#cache.invalidate();
   }
 
   /** Called when a session has ended: one more session held, and the witness testified. */

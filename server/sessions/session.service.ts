@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { userActor, type AuditActor, type AuditLog } from '../audit/index.js';
+import { ReadCache } from '../db/readCache.js';
 import type { AuthService, UserView } from '../auth/index.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.js';
 import { SEES_ALL_SESSIONS, type Principal } from '../http/access.js';
@@ -66,9 +67,16 @@ function checkWindow(start: Date, end: Date): void {
   if (end.getTime() - start.getTime() > MAX_SESSION_MS) throw new ValidationError({ message: 'The request is not valid.', details: [{ path: 'body.end', message: 'a session lasts at most 12 hours' }] });
 }
 
+/** How long a listed page is reused at most (writes through this service drop it at once). */
+export const SESSION_LIST_CACHE_MS = 5_000;
+
+type SessionPage = { items: SessionRecordView[]; next: string | null };
+
 /** The sessions domain's rules. */
 export class SessionService {
   readonly #booking = new BookingQueue();
+  /** Pages of `list()`: FerretDB needs ~5 ms even for an unfiltered page, so reads share them. */
+  readonly #pages = new ReadCache<SessionPage>(SESSION_LIST_CACHE_MS);
   readonly #listeners = new Set<(s: SessionView) => void>();
 
   constructor(
@@ -125,6 +133,7 @@ export class SessionService {
         createdBy: actor.userId,
       });
     });
+    this.#pages.invalidate();
     const view = toRecordView(doc as unknown as SessionDoc);
     await this.deps.audit.append({ actor: userActor(actor), action: 'session.create', target: `session:${view.id}`, outcome: 'success', details: { trialId: view.trialId, countryPair: view.countryPair } });
     return view;
@@ -143,7 +152,12 @@ export class SessionService {
   }
 
   /** Sessions the caller may see, in creation (_id) order, paged by the last id. */
-  async list(q: SessionListQuery, actor: Principal): Promise<{ items: SessionRecordView[]; next: string | null }> {
+  list(q: SessionListQuery, actor: Principal): Promise<SessionPage> {
+    const sees = SEES_ALL_SESSIONS.includes(actor.role) ? '*' : actor.userId;
+    return this.#pages.get(`${sees}|${JSON.stringify(q)}`, () => this.#list(q, actor));
+  }
+
+  async #list(q: SessionListQuery, actor: Principal): Promise<SessionPage> {
     const filter: Record<string, unknown> = {};
     if (!SEES_ALL_SESSIONS.includes(actor.role)) filter['participants.userId'] = actor.userId;
     if (q.status) filter.status = q.status;
@@ -185,6 +199,7 @@ export class SessionService {
       await assertFree({ witnessId: current.witnessId, judgeUserIds, courtRoom, start, end, exceptId: id });
       const set = { ...input, start, end, year: start.getUTCFullYear(), participants, judgeUserIds, courtRoom };
       const updated = await SessionModel.findOneAndUpdate({ _id: current._id, status: 'scheduled' }, { $set: set }, { new: true }).lean<SessionDoc>();
+      this.#pages.invalidate();
       if (!updated) throw new InvalidStateError({ message: 'Only a scheduled session can be changed.', code: 'session_not_scheduled' });
       // Invitations follow the window (they open shortly before it and close at its end).
       if (input.start || input.end) await InvitationModel.updateMany({ sessionId: id }, { $set: { validFrom: new Date(start.getTime() - INVITATION_LEAD_MS), validUntil: end } });
@@ -205,6 +220,7 @@ export class SessionService {
     const from = current.status as SessionStatus;
     if (!TRANSITIONS[from].includes(to)) throw new InvalidStateError({ message: `A ${from} session cannot become ${to}.`, code: 'invalid_transition' });
     const updated = await SessionModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: { status: to } }, { new: true }).lean<SessionDoc>();
+    this.#pages.invalidate();
     if (!updated) throw new InvalidStateError({ message: 'The session changed meanwhile; reload and retry.', code: 'invalid_transition' });
     const auditActor = 'userId' in actor ? userActor(actor) : actor;
     await this.deps.audit.append({ actor: auditActor, action: 'session.status', target: `session:${id}`, outcome: 'success', details: { from, to } });
@@ -219,6 +235,7 @@ export class SessionService {
     if (current.status === 'ended' || current.status === 'cancelled') throw new InvalidStateError({ message: 'The session is over.', code: 'session_over' });
     const update = on ? { $addToSet: { measures: measure } } : { $pull: { measures: measure } };
     const updated = await SessionModel.findByIdAndUpdate(current._id, update, { new: true }).lean<SessionDoc>();
+    this.#pages.invalidate();
     if (!updated) throw new NotFoundError({ message: 'No such session.' });
     this.#emit(updated);
     return updated;
@@ -233,6 +250,7 @@ export class SessionService {
       if (participants.length === current.participants.length) return false;
       const judgeUserIds = participants.filter((p) => p.role === 'judge').map((p) => p.userId);
       await SessionModel.updateOne({ _id: current._id }, { $set: { participants, judgeUserIds } });
+      this.#pages.invalidate();
       return true;
     });
   }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { UserRole } from '../../server/http/access.js';
 import type { ParticipantRole, ProtectiveMeasure } from '../../server/signaling/ports.js';
-import type { TestService } from './service.js';
+import { startTestService, type TestService } from './service.js';
 
 /** Administrator credentials for `startTestService(SCENARIO_ADMIN_ENV)`. */
 export const SCENARIO_ADMIN_ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-for-tests' } as const;
@@ -157,4 +157,39 @@ export async function createScenario(svc: TestService, opts: ScenarioOptions = {
     invitations.push({ id: body.invitation.id, role, participantId: body.invitation.participantId, link: body.link, token: body.link.split('#token=')[1]! });
   }
   return { admin, users, ...base, sessionId: s.id, courtRoom, participantIds, invitations };
+}
+
+/** A service and a scenario shared by the tests of one describe block. */
+export interface ScenarioContext {
+  readonly svc: TestService;
+  readonly sc: Scenario;
+}
+
+/**
+ * Registers `before`/`after` hooks that start one service (with the scenario admin and `env`)
+ * and build one scenario for the enclosing describe block; read `ctx.svc` and `ctx.sc` in tests.
+ */
+export function useScenario(env: Record<string, string | undefined> = {}): ScenarioContext {
+  let svc: TestService | undefined;
+  let sc: Scenario | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, ...env });
+    sc = await createScenario(svc);
+  });
+  after(async () => {
+    await svc?.close();
+  });
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('useScenario(): read ctx only inside tests');
+    return v;
+  };
+  return {
+    get svc() {
+      return ready(svc);
+    },
+    get sc() {
+      return ready(sc);
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { ROUTE_ACCESS, USER_ROLES, type UserRole } from '../../../server/http/access.js';
-import { createScenario, SCENARIO_ADMIN_ENV, type Scenario } from '../../support/scenario.js';
-import { startTestService, type TestService } from '../../support/service.js';
+import { useScenario } from '../../support/scenario.js';
 
 const SOME_ID = '0123456789abcdef01234567';
 
@@ -16,35 +15,26 @@ function call(url: string, key: string, token?: string): request.Test {
 }
 
 describe('role × endpoint matrix', () => {
-  let svc: TestService;
-  let sc: Scenario;
-  before(async function () {
-    this.timeout(60_000);
-    svc = await startTestService(SCENARIO_ADMIN_ENV);
-    sc = await createScenario(svc);
-  });
-  after(async () => {
-    await svc.close();
-  });
+  const ctx = useScenario();
 
-  const tokenOf = (role: UserRole): string => (role === 'admin' ? sc.admin.token : sc.users[role].token);
+  const tokenOf = (role: UserRole): string => (role === 'admin' ? ctx.sc.admin.token : ctx.sc.users[role].token);
 
   for (const [key, access] of Object.entries(ROUTE_ACCESS)) {
     if (access === 'public') {
       it(`${key} is public: answers without a token and is a registered route`, async () => {
-        const res = await call(svc.url, key);
+        const res = await call(ctx.svc.url, key);
         expect(res.status).not.to.be.oneOf([401, 403]);
         expect(res.body?.error?.code).not.to.equal('route_not_found');
       });
       continue;
     }
     it(`${key} answers 401 without a token`, async () => {
-      await call(svc.url, key).expect(401);
+      await call(ctx.svc.url, key).expect(401);
     });
     for (const role of USER_ROLES) {
       const allowed = (access as readonly UserRole[]).includes(role);
       it(`${key} ${allowed ? 'lets' : 'refuses with 403'} ${role}`, async () => {
-        const res = await call(svc.url, key, tokenOf(role));
+        const res = await call(ctx.svc.url, key, tokenOf(role));
         if (allowed) {
           expect(res.status, JSON.stringify(res.body)).not.to.be.oneOf([401, 403, 500]);
           expect(res.body?.error?.code).not.to.equal('route_not_found');

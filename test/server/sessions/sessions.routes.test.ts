@@ -97,6 +97,19 @@ describe('session routes', () => {
     expect(list.body.items.map((s: { id: string }) => s.id)).not.to.include(other.sessionId);
   });
 
+  it('GET /api/sessions shows a booking and a status change at once, though its pages are cached', async () => {
+    const op = bearer(sc.users.operator.token);
+    const listed = async () =>
+      (await request(svc.url).get(`/api/sessions?witnessId=${sc.witnessId}&limit=200`).set('Authorization', op).expect(200)).body.items as { id: string; status: string }[];
+    const before = await listed();
+    const booked = await book({ start: hours(30), end: hours(31) }).expect(201);
+    const after = await listed();
+    expect(after.map((s) => s.id)).to.include(booked.body.id);
+    expect(after).to.have.length(before.length + 1);
+    await request(svc.url).post(`/api/sessions/${booked.body.id}/status`).set('Authorization', op).send({ status: 'cancelled' }).expect(200);
+    expect((await listed()).find((s) => s.id === booked.body.id)?.status).to.equal('cancelled');
+  });
+
   it('GET /api/sessions pages with limit and next', async () => {
     const admin = bearer(sc.admin.token);
     const first = await request(svc.url).get('/api/sessions?limit=1').set('Authorization', admin).expect(200);

@@ -3,46 +3,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { testDatabaseDir } from '../../support/hooks.js';
-import { CANARY_IDENTITY, createScenario, SCENARIO_ADMIN_ENV, bearer, type Scenario } from '../../support/scenario.js';
-import { capturedLogs, startTestService, type TestService } from '../../support/service.js';
+import { CANARY_IDENTITY, bearer, useScenario } from '../../support/scenario.js';
+import { capturedLogs } from '../../support/service.js';
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 describe('witness routes', () => {
-  let svc: TestService;
-  let sc: Scenario;
-  before(async function () {
-    this.timeout(60_000);
-    svc = await startTestService(SCENARIO_ADMIN_ENV);
-    sc = await createScenario(svc);
-  });
-  after(async () => {
-    await svc.close();
-  });
+  const ctx = useScenario();
 
   it('GET /api/witnesses/:id/identity gives admin and staff the decrypted identity, each read audited', async () => {
-    for (const token of [sc.admin.token, sc.users.staff.token]) {
-      const res = await request(svc.url).get(`/api/witnesses/${sc.witnessId}/identity`).set('Authorization', bearer(token)).expect(200);
+    for (const token of [ctx.sc.admin.token, ctx.sc.users.staff.token]) {
+      const res = await request(ctx.svc.url).get(`/api/witnesses/${ctx.sc.witnessId}/identity`).set('Authorization', bearer(token)).expect(200);
       expect(res.body).to.deep.equal(CANARY_IDENTITY);
       expect(res.headers['cache-control']).to.equal('no-store');
     }
-    const audit = await request(svc.url).get('/api/audit').query({ action: 'witness.identityRead', target: `witness:${sc.witnessId}` }).set('Authorization', bearer(sc.admin.token)).expect(200);
+    const audit = await request(ctx.svc.url).get('/api/audit').query({ action: 'witness.identityRead', target: `witness:${ctx.sc.witnessId}` }).set('Authorization', bearer(ctx.sc.admin.token)).expect(200);
     expect(audit.body.items).to.have.length(2);
     expect(JSON.stringify(audit.body)).not.to.include(CANARY_IDENTITY.legalName);
   });
 
   it('GET /api/witnesses/:id/identity refuses prosecutor, judge and operator with 403', async () => {
     for (const role of ['prosecutor', 'judge', 'operator'] as const) {
-      await request(svc.url).get(`/api/witnesses/${sc.witnessId}/identity`).set('Authorization', bearer(sc.users[role].token)).expect(403);
+      await request(ctx.svc.url).get(`/api/witnesses/${ctx.sc.witnessId}/identity`).set('Authorization', bearer(ctx.sc.users[role].token)).expect(403);
     }
   });
 
   it('lists and reads show the codename but no part of the identity', async () => {
-    const list = await request(svc.url).get('/api/witnesses').set('Authorization', bearer(sc.users.judge.token)).expect(200);
-    const one = await request(svc.url).get(`/api/witnesses/${sc.witnessId}`).set('Authorization', bearer(sc.users.judge.token)).expect(200);
-    expect(one.body).to.include({ codename: sc.witnessCodename, countryOfOrigin: 'MD' });
+    const list = await request(ctx.svc.url).get('/api/witnesses').set('Authorization', bearer(ctx.sc.users.judge.token)).expect(200);
+    const one = await request(ctx.svc.url).get(`/api/witnesses/${ctx.sc.witnessId}`).set('Authorization', bearer(ctx.sc.users.judge.token)).expect(200);
+    expect(one.body).to.include({ codename: ctx.sc.witnessCodename, countryOfOrigin: 'MD' });
     for (const body of [JSON.stringify(list.body), JSON.stringify(one.body)]) {
       for (const part of Object.values(CANARY_IDENTITY)) expect(body).not.to.include(part);
       expect(body).not.to.include('identity');
@@ -50,18 +41,18 @@ describe('witness routes', () => {
   });
 
   it('filters by country, status and codename', async () => {
-    const admin = bearer(sc.admin.token);
-    const byCode = await request(svc.url).get('/api/witnesses').query({ codename: sc.witnessCodename }).set('Authorization', admin).expect(200);
-    expect(byCode.body.items.map((w: { id: string }) => w.id)).to.deep.equal([sc.witnessId]);
-    const byCountry = await request(svc.url).get('/api/witnesses').query({ country: 'UA' }).set('Authorization', admin).expect(200);
-    expect(byCountry.body.items.map((w: { id: string }) => w.id)).not.to.include(sc.witnessId);
-    const byStatus = await request(svc.url).get('/api/witnesses').query({ status: 'active', country: 'MD', limit: 200 }).set('Authorization', admin).expect(200);
-    expect(byStatus.body.items.map((w: { id: string }) => w.id)).to.include(sc.witnessId);
+    const admin = bearer(ctx.sc.admin.token);
+    const byCode = await request(ctx.svc.url).get('/api/witnesses').query({ codename: ctx.sc.witnessCodename }).set('Authorization', admin).expect(200);
+    expect(byCode.body.items.map((w: { id: string }) => w.id)).to.deep.equal([ctx.sc.witnessId]);
+    const byCountry = await request(ctx.svc.url).get('/api/witnesses').query({ country: 'UA' }).set('Authorization', admin).expect(200);
+    expect(byCountry.body.items.map((w: { id: string }) => w.id)).not.to.include(ctx.sc.witnessId);
+    const byStatus = await request(ctx.svc.url).get('/api/witnesses').query({ status: 'active', country: 'MD', limit: 200 }).set('Authorization', admin).expect(200);
+    expect(byStatus.body.items.map((w: { id: string }) => w.id)).to.include(ctx.sc.witnessId);
   });
 
   it('POST /api/witnesses answers 400 naming bad fields without echoing values, and 409 for a taken codename', async () => {
-    const staff = bearer(sc.users.staff.token);
-    const bad = await request(svc.url)
+    const staff = bearer(ctx.sc.users.staff.token);
+    const bad = await request(ctx.svc.url)
       .post('/api/witnesses')
       .set('Authorization', staff)
       .send({ codename: 'x', identity: { legalName: 'Secretvalue Qwerty', dateOfBirth: 'yesterday' }, countryOfOrigin: 'Moldova', languages: [], riskLevel: 'extreme' })
@@ -69,35 +60,35 @@ describe('witness routes', () => {
     const paths = bad.body.error.details.map((d: { path: string }) => d.path);
     expect(paths).to.include.members(['body.codename', 'body.identity.dateOfBirth', 'body.countryOfOrigin', 'body.languages', 'body.riskLevel']);
     expect(JSON.stringify(bad.body)).not.to.include('Secretvalue');
-    await request(svc.url)
+    await request(ctx.svc.url)
       .post('/api/witnesses')
       .set('Authorization', staff)
-      .send({ codename: sc.witnessCodename, identity: CANARY_IDENTITY, countryOfOrigin: 'MD', languages: ['ro'], riskLevel: 'low' })
+      .send({ codename: ctx.sc.witnessCodename, identity: CANARY_IDENTITY, countryOfOrigin: 'MD', languages: ['ro'], riskLevel: 'low' })
       .expect(409);
   });
 
   it('PATCH re-seals a new identity and DELETE archives (hidden from the default list)', async () => {
-    const staff = bearer(sc.users.staff.token);
-    const created = await request(svc.url).post('/api/witnesses').set('Authorization', staff).send({ codename: 'Tern-Archive', identity: { legalName: 'Other Person', dateOfBirth: '1980-02-02' }, countryOfOrigin: 'BG', languages: ['bg'], riskLevel: 'low' }).expect(201);
+    const staff = bearer(ctx.sc.users.staff.token);
+    const created = await request(ctx.svc.url).post('/api/witnesses').set('Authorization', staff).send({ codename: 'Tern-Archive', identity: { legalName: 'Other Person', dateOfBirth: '1980-02-02' }, countryOfOrigin: 'BG', languages: ['bg'], riskLevel: 'low' }).expect(201);
     const id = created.body.id as string;
-    await request(svc.url).patch(`/api/witnesses/${id}`).set('Authorization', staff).send({ identity: { legalName: 'Renamed Person', dateOfBirth: '1980-02-02' }, riskLevel: 'high' }).expect(200);
-    const identity = await request(svc.url).get(`/api/witnesses/${id}/identity`).set('Authorization', staff).expect(200);
+    await request(ctx.svc.url).patch(`/api/witnesses/${id}`).set('Authorization', staff).send({ identity: { legalName: 'Renamed Person', dateOfBirth: '1980-02-02' }, riskLevel: 'high' }).expect(200);
+    const identity = await request(ctx.svc.url).get(`/api/witnesses/${id}/identity`).set('Authorization', staff).expect(200);
     expect(identity.body.legalName).to.equal('Renamed Person');
-    await request(svc.url).delete(`/api/witnesses/${id}`).set('Authorization', staff).expect(204);
-    const list = await request(svc.url).get('/api/witnesses').query({ codename: 'Tern-Archive' }).set('Authorization', staff).expect(200);
+    await request(ctx.svc.url).delete(`/api/witnesses/${id}`).set('Authorization', staff).expect(204);
+    const list = await request(ctx.svc.url).get('/api/witnesses').query({ codename: 'Tern-Archive' }).set('Authorization', staff).expect(200);
     expect(list.body.items).to.have.length(0);
-    const archived = await request(svc.url).get('/api/witnesses').query({ codename: 'Tern-Archive', archived: 'true' }).set('Authorization', staff).expect(200);
+    const archived = await request(ctx.svc.url).get('/api/witnesses').query({ codename: 'Tern-Archive', archived: 'true' }).set('Authorization', staff).expect(200);
     expect(archived.body.items).to.have.length(1);
   });
 
   it('the canary identity appears nowhere in captured logs nor in plain text in the database files', async () => {
     // The canary exists (read it back) so its absence below means something.
-    await request(svc.url).get(`/api/witnesses/${sc.witnessId}/identity`).set('Authorization', bearer(sc.admin.token)).expect(200);
+    await request(ctx.svc.url).get(`/api/witnesses/${ctx.sc.witnessId}/identity`).set('Authorization', bearer(ctx.sc.admin.token)).expect(200);
     const logs = capturedLogs.join('\n');
     expect(logs.length).to.be.greaterThan(0);
     for (const part of Object.values(CANARY_IDENTITY)) expect(logs).not.to.include(part);
     const files = filesUnder(testDatabaseDir());
-    const codenameFound = files.some((f) => fs.readFileSync(f).includes(sc.witnessCodename));
+    const codenameFound = files.some((f) => fs.readFileSync(f).includes(ctx.sc.witnessCodename));
     expect(codenameFound, 'the codename (stored in clear) is found, so the scan reads the data').to.equal(true);
     for (const f of files) {
       const bytes = fs.readFileSync(f);
