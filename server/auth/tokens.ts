@@ -1,4 +1,5 @@
 /** User JWTs: HS256 only, with issuer, audience and expiry always checked. */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../../config/index.js';
 import { UnauthorizedError } from '../errors.js';
@@ -12,10 +13,18 @@ export interface UserClaims {
 
 /** Issues and verifies user tokens with `config.auth`. */
 export class TokenService {
-  constructor(private readonly auth: Config['auth']) {}
+  /**
+   * The HMAC key as a KeyObject: given a string, jsonwebtoken first tries to parse it as a PEM
+   * public key on every call, which cost a third of each authenticated request's CPU.
+   */
+  readonly #key: KeyObject;
+
+  constructor(private readonly auth: Config['auth']) {
+    this.#key = createSecretKey(Buffer.from(auth.jwtSecret, 'utf8'));
+  }
 
   issue(claims: UserClaims): { token: string; expiresIn: number } {
-    const token = jwt.sign({ role: claims.role, username: claims.username }, this.auth.jwtSecret, {
+    const token = jwt.sign({ role: claims.role, username: claims.username }, this.#key, {
       algorithm: 'HS256',
       subject: claims.sub,
       issuer: this.auth.issuer,
@@ -28,7 +37,7 @@ export class TokenService {
   /** Throws UnauthorizedError for any bad, expired or foreign token. */
   verify(token: string): UserClaims {
     try {
-      const payload = jwt.verify(token, this.auth.jwtSecret, {
+      const payload = jwt.verify(token, this.#key, {
         algorithms: ['HS256'],
         issuer: this.auth.issuer,
         audience: this.auth.audience,
