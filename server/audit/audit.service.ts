@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { AuditEventModel, type AuditEventDoc } from './audit.model.js';
 import type { AuditInput, AuditListQuery } from './audit.schemas.js';
 import { GENESIS_HASH, hashEvent } from './chain.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
 
 /** Result of `verify()`. */
 export interface ChainReport {
@@ -41,9 +42,6 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 /** Appends and reads audit events. */
 export class AuditLog {

@@ -13,6 +13,7 @@ import type { CreateUserInput, DirectoryEntry, DirectoryQuery, UpdateUserInput, 
 import { LoginLimiter } from './loginLimiter.js';
 import { TokenService } from './tokens.js';
 import { UserModel, type UserDoc } from './user.model.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
 
 // OWASP's argon2id minimum (19 MiB, 2 passes): strong, and fast enough for tests on 2 cores.
 /** How long a looked-up account is reused by `principalFromToken` (5 s). */
@@ -24,9 +25,6 @@ function toView(u: UserDoc): UserView {
   return { id: u._id.toHexString(), username: u.username, role: u.role as UserRole, displayName: u.displayName, active: u.active };
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 /** The auth domain's rules. */
 export class AuthService {

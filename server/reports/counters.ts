@@ -2,15 +2,13 @@
 import { SentenceModel } from '../sentences/index.js';
 import { SessionModel } from '../sessions/index.js';
 import { ReportCounterModel, ReportStateModel, WitnessMarkModel } from './report.model.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
 
 /** Pair label for records without one. */
 export const UNKNOWN_PAIR = 'unknown';
 
 type Increments = { sessionsHeld?: number; defendantsSentenced?: number; sentenceMonths?: number };
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 /** Adds to the counters of one (year, pair), creating them on first use. */
 export async function increment(year: number, countryPair: string | null, inc: Increments): Promise<void> {

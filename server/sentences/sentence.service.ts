@@ -7,6 +7,7 @@ import type { SessionService } from '../sessions/index.js';
 import type { TrialService } from '../trials/index.js';
 import { SentenceModel, type SentenceDoc } from './sentence.model.js';
 import type { CreateSentenceInput, SentenceListQuery, SentenceView } from './sentence.schemas.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
 
 function toView(s: SentenceDoc): SentenceView {
   return { id: s._id.toHexString(), trialId: s.trialId, defendantId: s.defendantId, date: s.date.toISOString().slice(0, 10), termMonths: s.termMonths, outcome: s.outcome, countryPair: s.countryPair ?? null };
@@ -30,7 +31,7 @@ export class SentenceService {
       await this.deps.audit.append({ actor: userActor(actor), action: 'sentence.create', target: `sentence:${view.id}`, outcome: 'success', details: { trialId: view.trialId, outcome: view.outcome } });
       return view;
     } catch (err) {
-      if ((err as { code?: unknown }).code === 11000) throw new ConflictError({ message: 'This defendant already has a sentence in this trial.', code: 'sentence_exists' });
+      if (isDuplicateKey(err)) throw new ConflictError({ message: 'This defendant already has a sentence in this trial.', code: 'sentence_exists' });
       throw err;
     }
   }

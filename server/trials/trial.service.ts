@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Principal } from '../http/access.js';
 import { TrialModel, type TrialDoc } from './trial.model.js';
 import type { CreateTrialInput, TrialListQuery, TrialView, UpdateTrialInput } from './trial.schemas.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
 
 function toView(t: TrialDoc): TrialView {
   return {
@@ -21,9 +22,6 @@ function toView(t: TrialDoc): TrialView {
   };
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 /** The trial domain's rules. */
 export class TrialService {

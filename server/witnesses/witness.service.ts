@@ -6,6 +6,7 @@ import type { Principal } from '../http/access.js';
 import type { IdentityCipher } from './identityCipher.js';
 import { WitnessModel, type WitnessDoc } from './witness.model.js';
 import type { CreateWitnessInput, Identity, UpdateWitnessInput, WitnessListQuery, WitnessView } from './witness.schemas.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
 
 function toView(w: WitnessDoc): WitnessView {
   return {
@@ -20,9 +21,6 @@ function toView(w: WitnessDoc): WitnessView {
   };
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
 
 const codenameTaken = (): ConflictError => new ConflictError({ message: 'That codename is already in use.', code: 'codename_taken' });
 const PUBLIC_FIELDS = { identity: 0 } as const;
