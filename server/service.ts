@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 import { createApp } from './app.js';
 import { Database } from './db/database.js';
 import { buildApi, type Api } from './api.js';
-import { attachSignaling, type Signaling } from './signaling/index.js';
+import { attachSignaling, type Signaling, type SignalingServer } from './signaling/index.js';
 
 /** How long shutdown waits for in-flight HTTP requests before cutting their connections. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -28,7 +28,7 @@ export class Service {
     /** The domains' services (tests reach RoomAccess through it). */
     readonly api: Api,
     readonly httpServer: http.Server,
-    readonly io: SocketServer,
+    readonly io: SignalingServer,
     readonly signaling: Signaling,
   ) {}
 
@@ -57,7 +57,7 @@ export class Service {
         },
       });
       const httpServer = http.createServer(app);
-      const io = new SocketServer(httpServer, {
+      const io: SignalingServer = new SocketServer(httpServer, {
         serveClient: false,
         // Signalling messages are small; anything larger is refused before it is parsed.
         maxHttpBufferSize: 64 * 1024,

@@ -18,9 +18,12 @@ import { mediaHandlers } from './mediaHandlers.js';
 import type { RoomAccess } from './ports.js';
 import { startTelemetry } from './telemetry.js';
 
+/** The Socket.IO server typed with the one signalling contract. */
+export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
 /** What `attachSignaling()` needs. */
 export interface SignalingDeps {
-  readonly io: Server;
+  readonly io: SignalingServer;
   readonly config: Config;
   readonly logger: Logger;
   readonly media: WorkerPool;
@@ -39,15 +42,9 @@ const OPEN_STATUSES = new Set(['lobby', 'live']);
 /** Attaches the `/rooms` namespace to `io`. */
 export function attachSignaling(deps: SignalingDeps): Signaling {
   const log = deps.logger.child({ module: 'signaling' });
-  const io = deps.io as unknown as Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-  const nsp = io.of('/rooms');
+  const nsp = deps.io.of('/rooms');
   const rooms = new Rooms(deps.media, { listenIp: deps.config.media.listenIp, announcedIp: deps.config.media.announcedIp }, log);
   const access = deps.api.roomAccess;
-  if (!access) {
-    log.warn('attachSignaling() no RoomAccess: every room connection is refused');
-    nsp.use((_socket, next) => next(handshakeError(new InvalidStateError({ message: 'Live rooms are not available.', code: 'rooms_unavailable' }))));
-    return { close: async () => rooms.closeAll() };
-  }
   const hub = new Hub(nsp, rooms, access, log);
   nsp.use((socket, next) => {
     authenticate(hub, access, socket).then(
@@ -80,7 +77,8 @@ async function authenticate(hub: Hub, access: RoomAccess, socket: RoomSocket): P
   }
   const session = await access.getSession(ticket.sessionId);
   if (!OPEN_STATUSES.has(session.status)) {
-    throw new InvalidStateError({ message: `The session's room is not open (status: ${session.status}).`, code: 'room_not_open' });
+    const message = session.status === 'scheduled' ? 'The room is not open yet: it opens when the court opens the lobby.' : 'The room is not open: this session is over.';
+    throw new InvalidStateError({ message, code: 'room_not_open' });
   }
   socket.data.ticket = ticket;
 }
