@@ -164,4 +164,21 @@ describe('Client: the full testimony scenario through the UI', () => {
     await again.getByRole('alert').waitFor({ timeout: 15_000 });
     await screenshot(again, 'witness-link-refused');
   });
+
+  it('the witness leaves with the one button the room offers and is told so', async function () {
+    this.timeout(90_000);
+    const other = await createScenario(svc, { invitations: ['witness'] });
+    const operator = await userPage(browser, svc.url, other.users.operator);
+    await operator.goto(`${svc.url}/sessions/${other.sessionId}/console`);
+    await operator.getByRole('button', { name: 'Open the lobby' }).click();
+    await operator.getByRole('heading', { name: 'Lobby' }).waitFor();
+    const { page: witness } = await openPage(browser, `${svc.url}${other.invitations[0]!.link}`);
+    await witness.getByRole('button', { name: 'Continue to the waiting room' }).click();
+    await operator.locator('.lobby li[data-participant-role="witness"]').getByRole('button', { name: /^Admit / }).click({ timeout: 15_000 });
+    const leave = witness.getByRole('button', { name: 'Leave' });
+    await leave.waitFor({ timeout: 15_000 });
+    expect(await witness.getByRole('button').count(), 'the room offers one button only').to.equal(1);
+    await leave.click();
+    await witness.getByText('You left the session. You can close this page.').waitFor({ timeout: 10_000 });
+  });
 });
