@@ -37,6 +37,26 @@ describe('Client: the witness device check', () => {
     await context.close();
   });
 
+  for (const [errorName, sentence] of [
+    ['NotFoundError', 'No camera or microphone was found.'],
+    ['NotReadableError', 'Your camera or microphone is being used by another program.'],
+  ] as const) {
+    it(`says plainly what to do when the browser answers ${errorName} for the devices`, async () => {
+      const context = await browser.newContext();
+      // Chromium's fake devices always exist and are always free, so the browser's answer for a
+      // missing or busy device is given here, before the page's own code runs.
+      await context.addInitScript((name) => {
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('unavailable', name));
+      }, errorName);
+      const page = await context.newPage();
+      await page.goto(`${svc.url}/join#token=not-a-real-token`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).to.contain(sentence);
+      await context.close();
+    });
+  }
+
   describe('when the witness blocks the camera and microphone', () => {
     let denying: Browser;
     before(async function () {
