@@ -205,6 +205,7 @@ export const en = {
     leave: 'Leave the room',
     connection: 'Connection',
     lobbyText: 'You are in the lobby. The operator or the judge will admit you.',
+    judgeLobbyText: 'You are in the lobby. The courtroom operator will admit you.',
   },
   console: {
     title: 'Operator console',

@@ -60,6 +60,8 @@ export const requestSchemas = {
 export type RequestName = keyof typeof requestSchemas;
 export type RequestPayload<K extends RequestName> = z.output<(typeof requestSchemas)[K]>;
 
+/** Roles that run the hearing: once admitted, they may use the controls. */
+export const CONTROL_ROLES: ReadonlySet<ParticipantRole> = new Set(['operator', 'judge']);
 /** Requests only the courtroom operator or the judge may make. */
 export const CONTROL_REQUESTS: ReadonlySet<RequestName> = new Set([
   'listParticipants', 'admit', 'deny', 'remove', 'pauseProducer', 'resumeProducer', 'setClosedSession', 'startSession', 'endSession',

@@ -49,8 +49,7 @@ function knownParticipant(ctx: CallContext, participantId: string): void {
 function decide(ctx: CallContext, participantId: string, admission: 'admitted' | 'denied' | 'removed'): void {
   const sid = ctx.ticket.sessionId;
   ctx.hub.setAdmission(sid, participantId, admission);
-  const target = ctx.hub.nsp.to(channel.participant(sid, participantId));
-  target.emit('admission', { admission });
+  ctx.hub.tellAdmission(sid, participantId, admission);
   if (admission !== 'admitted') {
     ctx.hub.rooms.get(sid)?.removePeer(participantId);
     ctx.hub.nsp.in(channel.participant(sid, participantId)).disconnectSockets(true);

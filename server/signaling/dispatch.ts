@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { toAck, validationError } from './ack.js';
 import {
   CONTROL_REQUESTS,
+  CONTROL_ROLES,
   LOBBY_REQUESTS,
   MAX_PAYLOAD_CHARS,
   requestSchemas,
@@ -27,9 +28,6 @@ export interface CallContext {
 
 export type Handler<K extends RequestName> = (ctx: CallContext, payload: RequestPayload<K>) => Promise<ResponseData[K]>;
 export type Handlers = { [K in RequestName]: Handler<K> };
-
-/** Roles that run the hearing: they are admitted at once and may use the controls. */
-export const CONTROL_ROLES: ReadonlySet<RoomTicket['role']> = new Set(['operator', 'judge']);
 
 /** Attaches every handler of `handlers` to `socket`. */
 export function registerHandlers(ctx: CallContext, handlers: Handlers, log: Logger): void {

@@ -6,7 +6,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Room } from '../../media/room.js';
 import type { Rooms } from '../../media/rooms.js';
 import type { Logger } from '../logger.js';
-import type { Admission, ClientToServerEvents, InterServerEvents, ParticipantView, ServerToClientEvents, SessionInfo, SocketData } from './contract.js';
+import { CONTROL_ROLES, type Admission, type ClientToServerEvents, type InterServerEvents, type ParticipantView, type ServerToClientEvents, type SessionInfo, type SocketData } from './contract.js';
 import type { AttendanceEvent, RoomAccess, RoomTicket, SessionView } from './ports.js';
 
 export type RoomNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -49,14 +49,41 @@ export class Hub {
     return this.#sessions.get(ticket.sessionId)?.get(ticket.participantId)?.admission ?? 'waiting';
   }
 
-  /** Registers a connected socket; returns the socket it replaced, if any. */
-  connect(ticket: RoomTicket, socketId: string, autoAdmit: boolean): string | undefined {
+  /**
+   * Registers a connected socket; returns the socket it replaced, if any. The courtroom operator
+   * is admitted at once; so is the judge when no operator is in the room to admit them (someone
+   * has to run the lobby). Everyone else waits, and a returning participant keeps their place.
+   */
+  connect(ticket: RoomTicket, socketId: string): string | undefined {
     const records = this.#records(ticket.sessionId);
     const prior = records.get(ticket.participantId);
     const replaced = prior?.socketId;
-    const admission: Admission = prior?.admission === 'admitted' || autoAdmit ? 'admitted' : 'waiting';
+    const atOnce = ticket.role === 'operator' || (ticket.role === 'judge' && !this.#operatorPresent(ticket.sessionId));
+    const admission: Admission = prior?.admission === 'admitted' || atOnce ? 'admitted' : 'waiting';
     records.set(ticket.participantId, { ticket, admission, socketId });
     return replaced;
+  }
+
+  #operatorPresent(sessionId: string): boolean {
+    for (const r of this.#sessions.get(sessionId)?.values() ?? []) {
+      if (r.ticket.role === 'operator' && r.admission === 'admitted' && r.socketId !== undefined) return true;
+    }
+    return false;
+  }
+
+  /**
+   * When the last operator leaves, a judge waiting for them is admitted so that the hearing is
+   * not left without anyone to run it. Returns the judges admitted.
+   */
+  admitJudgesWithoutOperator(sessionId: string): RoomTicket[] {
+    if (this.#operatorPresent(sessionId)) return [];
+    const admitted: RoomTicket[] = [];
+    for (const r of this.#sessions.get(sessionId)?.values() ?? []) {
+      if (r.ticket.role !== 'judge' || r.admission !== 'waiting' || r.socketId === undefined) continue;
+      r.admission = 'admitted';
+      admitted.push(r.ticket);
+    }
+    return admitted;
   }
 
   /** Forgets a socket; false when another socket already speaks for the participant. */
@@ -71,6 +98,14 @@ export class Hub {
     const rec = this.#sessions.get(sessionId)?.get(participantId);
     if (rec) rec.admission = admission;
     return rec?.ticket;
+  }
+
+  /** Tells a participant where they stand; an admitted judge or operator joins the controllers. */
+  tellAdmission(sessionId: string, participantId: string, admission: Admission): void {
+    const own = channel.participant(sessionId, participantId);
+    this.nsp.to(own).emit('admission', { admission });
+    const role = this.#sessions.get(sessionId)?.get(participantId)?.ticket.role;
+    if (admission === 'admitted' && role && CONTROL_ROLES.has(role)) this.nsp.in(own).socketsJoin(channel.control(sessionId));
   }
 
   participants(sessionId: string): ParticipantView[] {

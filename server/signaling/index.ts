@@ -10,9 +10,9 @@ import type { Api } from '../api.js';
 import { ForbiddenError, InvalidStateError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { validationError } from './ack.js';
-import { handshakeSchema, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './contract.js';
+import { CONTROL_ROLES, handshakeSchema, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './contract.js';
 import { controlHandlers } from './controlHandlers.js';
-import { CONTROL_ROLES, registerHandlers } from './dispatch.js';
+import { registerHandlers } from './dispatch.js';
 import { Hub, channel, type RoomSocket } from './hub.js';
 import { mediaHandlers } from './mediaHandlers.js';
 import type { RoomAccess } from './ports.js';
@@ -92,8 +92,8 @@ function handshakeError(err: unknown): Error & { data: { code: string } } {
 function onConnection(hub: Hub, socket: RoomSocket, log: Logger): void {
   const ticket = socket.data.ticket;
   const sid = ticket.sessionId;
-  const control = CONTROL_ROLES.has(ticket.role);
-  const replaced = hub.connect(ticket, socket.id, control);
+  const replaced = hub.connect(ticket, socket.id);
+  const control = CONTROL_ROLES.has(ticket.role) && hub.admission(ticket) === 'admitted';
   // A participant has one voice: a reconnect takes over from a socket that has not noticed yet.
   if (replaced) hub.nsp.sockets.get(replaced)?.disconnect(true);
   void socket.join([channel.all(sid), channel.participant(sid, ticket.participantId)]);
@@ -106,6 +106,10 @@ function onConnection(hub: Hub, socket: RoomSocket, log: Logger): void {
     if (!hub.disconnect(ticket, socket.id)) return;
     hub.rooms.get(sid)?.removePeer(ticket.participantId);
     hub.attend(ticket, 'leave');
+    for (const judge of hub.admitJudgesWithoutOperator(sid)) {
+      hub.tellAdmission(sid, judge.participantId, 'admitted');
+      hub.attend(judge, 'admit');
+    }
     hub.broadcastParticipants(sid);
   });
 }

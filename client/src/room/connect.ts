@@ -109,8 +109,9 @@ class RoomAdapter implements RoomPort {
       waitingReason: undefined,
     });
     try {
-      if (client.role === 'operator' || client.role === 'judge') void this.#loadParticipants(client);
       await client.waitUntilAdmitted();
+      // The controllers' list is theirs once admitted (a judge may wait for the operator first).
+      if (client.role === 'operator' || client.role === 'judge') void this.#loadParticipants(client);
       await client.join();
       if (local) await client.publish(local);
       this.#set({ phase: 'admitted' });

@@ -74,13 +74,16 @@ describe('Client: the full testimony scenario through the UI', () => {
     await witness.getByText('You are in the waiting room.').waitFor({ timeout: 15_000 });
     await screenshot(witness, 'witness-lobby');
 
-    // 4. The judge joins (the judge chairs the hearing and is admitted at once).
+    // 4. The judge joins and, the operator being in the room, waits in the lobby too.
     const judge = await userPage(browser, svc.url, sc.users.judge);
     await judge.getByRole('link', { name: 'Join the room' }).first().click();
     await judge.getByRole('button', { name: 'Continue to the waiting room' }).click();
-    await judge.getByRole('button', { name: 'Leave the room' }).waitFor({ timeout: 15_000 });
+    await judge.getByText('The courtroom operator will admit you.', { exact: false }).waitFor({ timeout: 15_000 });
+    expect(await judge.getByRole('button', { name: 'Leave the room' }).count()).to.equal(0);
 
-    // 5. The operator admits the witness.
+    // 5. The operator admits the judge, then the witness.
+    await operator.locator('.lobby li[data-participant-role="judge"]').getByRole('button', { name: /^Admit / }).click({ timeout: 15_000 });
+    await judge.getByRole('button', { name: 'Leave the room' }).waitFor({ timeout: 15_000 });
     const witnessName = `Witness — ${sc.witnessCodename}`;
     await operator.getByRole('button', { name: `Admit ${witnessName}` }).click({ timeout: 15_000 });
 

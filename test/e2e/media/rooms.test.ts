@@ -44,7 +44,7 @@ describe('live testimony rooms in real Chromium', function () {
 
   const invitation = (s: Scenario, role: string) => s.invitations.find((i) => i.role === role)!;
 
-  /** Judge (admitted at once) joins; each invitee is admitted by the judge, joins, and publishes if asked. */
+  /** Judge joins (admitted at once: no operator is in the room yet); each invitee is admitted by the judge, joins, and publishes if asked. */
   async function hearing(s: Scenario, invitees: { role: string; publish: boolean }[]) {
     const judge = await connect(s.users.judge.token, s.sessionId);
     await judge.evaluate(() => window.wb.join());

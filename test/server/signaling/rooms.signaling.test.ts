@@ -132,6 +132,45 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     }
   });
 
+  it('the judge waits for an operator in the room, is admitted at once without one, and takes over when the operator leaves', async () => {
+    const s = await lobby();
+    const op = await join({ token: s.users.operator.token, sessionId: s.sessionId });
+    expect(await send(op, 'hello', {})).to.deep.nested.include({ 'data.admission': 'admitted' });
+    const judge = await join({ token: s.users.judge.token, sessionId: s.sessionId });
+    expect(await send(judge, 'hello', {})).to.deep.nested.include({ 'data.admission': 'waiting' });
+    // Waiting, the judge has no controls and hears nothing of the controllers' channel.
+    expect(await send(judge, 'listParticipants', {})).to.deep.nested.include({ ok: false, 'error.code': 'not_admitted' });
+    let heardWhileWaiting = 0;
+    let waiting = true;
+    judge.on('participants', () => waiting && heardWhileWaiting++);
+    judge.on('admission', () => (waiting = false));
+    const witness = await join({ token: inv(s, 'witness').token });
+    await send(witness, 'hello', {});
+    const admitted = next<{ admission: string }>(judge, 'admission');
+    expect(await send(op, 'admit', { participantId: s.participantIds.judge! })).to.deep.include({ ok: true });
+    expect((await admitted).admission).to.equal('admitted');
+    expect(heardWhileWaiting).to.equal(0);
+    // Admitted, the judge runs the lobby with the operator and now receives the participants list.
+    const heard = next(judge, 'participants');
+    expect(await send(judge, 'admit', { participantId: inv(s, 'witness').participantId })).to.deep.include({ ok: true });
+    await heard;
+
+    // Another session: no operator in the room, so the judge is admitted at once.
+    const t = await lobby();
+    const alone = await join({ token: t.users.judge.token, sessionId: t.sessionId });
+    expect(await send(alone, 'hello', {})).to.deep.nested.include({ 'data.admission': 'admitted' });
+
+    // A third: the judge waits for the operator, who leaves: the judge is let in rather than stranded.
+    const u = await lobby();
+    const op3 = await join({ token: u.users.operator.token, sessionId: u.sessionId });
+    const judge3 = await join({ token: u.users.judge.token, sessionId: u.sessionId });
+    expect(await send(judge3, 'hello', {})).to.deep.nested.include({ 'data.admission': 'waiting' });
+    const letIn = next<{ admission: string }>(judge3, 'admission');
+    op3.close();
+    expect((await letIn).admission).to.equal('admitted');
+    expect(await send(judge3, 'listParticipants', {})).to.deep.nested.include({ ok: true });
+  });
+
   it('removing a participant disconnects them and their invitation stops working', async () => {
     const s = await lobby();
     const op = await join({ token: s.users.operator.token, sessionId: s.sessionId });

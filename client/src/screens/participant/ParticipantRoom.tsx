@@ -31,7 +31,7 @@ export function ParticipantRoom({ sessionId }: { sessionId: string }) {
   if (snap.phase !== 'admitted')
     return (
       <p role="status" className="big" data-testid="lobby">
-        {snap.phase === 'connecting' ? t.join.connecting : (snap.waitingReason ?? t.room.lobbyText)}
+        {snap.phase === 'connecting' ? t.join.connecting : (snap.waitingReason ?? (snap.self?.role === 'judge' ? t.room.judgeLobbyText : t.room.lobbyText))}
       </p>
     );
   return <ParticipantStage port={port} snap={snap} local={local} />;
