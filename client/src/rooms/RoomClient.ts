@@ -46,6 +46,10 @@ export type RoomClientEvents = {
   localPaused: [{ producerId: string; kind: 'audio' | 'video'; paused: boolean }];
   /** Media is being set up again (server rebuilt the room, or the socket reconnected). */
   mediaReset: [];
+  /** A media transport's connection state changed (`connected`, `disconnected`, `failed`, …). */
+  transportState: [{ direction: 'send' | 'recv'; state: string }];
+  /** A failed or disconnected transport was given new ICE credentials by the server. */
+  iceRestarted: [{ direction: 'send' | 'recv' }];
   /** The session ended, or this participant was denied or removed: the client is closed. */
   closed: [{ reason: 'ended' | 'denied' | 'removed' | 'disconnected' | 'local' }];
   error: [Error];
@@ -212,17 +216,19 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     transport.on('produce', ({ kind, rtpParameters }, ok, fail) => {
       this.request('produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as never }).then(({ producerId }) => ok({ id: producerId }), fail);
     });
-    transport.on('connectionstatechange', (state) => this.#onConnectionState(transport, state));
+    transport.on('connectionstatechange', (state) => this.#onConnectionState(transport, direction, state));
     return transport;
   }
 
   /** A failed (or lasting disconnected) transport gets new ICE credentials from the server. */
-  #onConnectionState(transport: types.Transport, state: string): void {
+  #onConnectionState(transport: types.Transport, direction: 'send' | 'recv', state: string): void {
+    this.emit('transportState', { direction, state });
     if (state !== 'failed' && state !== 'disconnected') return;
     const restart = () => {
       if (transport.closed || (transport.connectionState !== 'failed' && transport.connectionState !== 'disconnected')) return;
       this.request('restartIce', { transportId: transport.id })
         .then(({ iceParameters }) => transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters }))
+        .then(() => this.emit('iceRestarted', { direction }))
         .catch((err: unknown) => this.emit('error', err instanceof Error ? err : new Error(String(err))));
     };
     if (state === 'failed') restart();

@@ -44,7 +44,7 @@ const wb = {
       const e = err as RoomRequestError;
       return { ok: false as const, code: e.code, message: e.message };
     }
-    for (const ev of ['admission', 'session', 'remoteAdded', 'remoteRemoved', 'remotePaused', 'localPaused', 'mediaReset', 'closed', 'error'] as const) {
+    for (const ev of ['admission', 'session', 'remoteAdded', 'remoteRemoved', 'remotePaused', 'localPaused', 'mediaReset', 'transportState', 'iceRestarted', 'closed', 'error'] as const) {
       client.on(ev, (d?: unknown) => record(ev, d && typeof d === 'object' && 'track' in d ? brief(d as RemoteMedia) : d instanceof Error ? d.message : d));
     }
     client.on('telemetry', (t) => record('telemetry', t));

@@ -149,6 +149,29 @@ describe('live testimony rooms in real Chromium', function () {
     expect(svc.service.media.allAlive).to.equal(true);
   });
 
+  it('a media connection that goes silent is restarted with new ICE credentials and media flows again', async () => {
+    const s = await session({ measures: [], invitations: ['witness'] });
+    const { judge } = await hearing(s, [{ role: 'witness', publish: true }]);
+    const first = await flowing(judge, 'witness');
+    const states = async () => (await judge.evaluate(() => window.wb.log())).filter((e) => e.event === 'transportState' || e.event === 'iceRestarted');
+    // Freeze the worker: the browser's ICE checks go unanswered and its receiving transport
+    // turns 'disconnected'; the client's restart request waits for the worker to come back.
+    const pid = svc.service.media.statuses()[0]!.pid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await eventually(async () => (await states()).some((e) => e.event === 'transportState' && (e.detail as { state: string }).state === 'disconnected'), 20_000, 'a disconnected transport');
+      await new Promise((r) => setTimeout(r, 2500)); // the client waits 2 s before restarting
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await eventually(async () => (await states()).some((e) => e.event === 'iceRestarted'), 20_000, 'an ICE restart');
+    await eventually(async () => {
+      const f = (await inbound(judge)).find((x) => x.producerId === first.video.producerId);
+      return f && f.framesDecoded > first.video.framesDecoded + 10 ? f : undefined;
+    }, 10_000, 'frames after the ICE restart');
+    expect((await judge.evaluate(() => window.wb.log())).some((e) => e.event === 'closed')).to.equal(false);
+  });
+
   it('a participant whose connection drops reconnects by itself, stays admitted and gets media again', async () => {
     const s = await session({ measures: [], invitations: ['witness'] });
     const { judge, others } = await hearing(s, [{ role: 'witness', publish: true }]);
