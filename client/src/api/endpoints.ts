@@ -8,6 +8,7 @@ import type {
   LoginResult,
   NewSentence,
   NewSession,
+  NewUser,
   Page,
   ReportSummary,
   Sentence,
@@ -38,6 +39,10 @@ export const api = {
   me: () => requestJson<User>('GET', '/auth/me'),
   /** Colleagues who can be made participants (id, display name, role). */
   directory: () => requestJson<{ items: DirectoryUser[] }>('GET', '/users/directory?limit=200').then((r) => r.items),
+  /** Accounts, for administrators (the API lists at most 200). */
+  users: () => requestJson<{ items: User[] }>('GET', '/users?limit=200').then((r) => r.items),
+  createUser: (u: NewUser) => requestJson<User>('POST', '/users', { body: u }),
+  setUserActive: (id: string, active: boolean) => requestJson<User>('PATCH', `/users/${enc(id)}`, { body: { active } }),
   witnesses: () => all<Witness>('/witnesses'),
   trials: () => all<Trial>('/trials'),
   sessions: () => all<TestimonySession>('/sessions'),

@@ -2,7 +2,7 @@
  * Shapes of the records API, taken from the server's own schemas modules (types only: nothing of
  * the server is bundled).
  */
-import type { DirectoryEntry, UserView } from '../../../server/auth/auth.schemas.js';
+import type { CreateUserInput, DirectoryEntry, UserView } from '../../../server/auth/auth.schemas.js';
 import type { WitnessView } from '../../../server/witnesses/witness.schemas.js';
 import type { TrialView } from '../../../server/trials/trial.schemas.js';
 import type { CreateSessionInput, InvitationView, SessionRecordView } from '../../../server/sessions/session.schemas.js';
@@ -10,6 +10,8 @@ import type { CreateSentenceInput, SentenceView } from '../../../server/sentence
 import type { Reported, Summary, SummaryRow } from '../../../server/reports/report.schemas.js';
 
 export type User = UserView;
+/** What an administrator sends to create an account. */
+export type NewUser = CreateUserInput;
 /** A colleague as schedulers see them when picking participants. */
 export type DirectoryUser = DirectoryEntry;
 export type UserRole = UserView['role'];

@@ -9,6 +9,7 @@ import { SignIn } from '../screens/SignIn.js';
 import { TrialsPage } from '../screens/prosecutor/TrialsPage.js';
 import { SchedulePage } from '../screens/prosecutor/SchedulePage.js';
 import { SessionsPage } from '../screens/prosecutor/SessionsPage.js';
+import { UsersPage } from '../screens/admin/UsersPage.js';
 import { Loading } from '../components/common.js';
 
 // The charting and WebRTC libraries are large: each screen loads only what it needs.
@@ -32,6 +33,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/sessions/:id/room', roles: ALL, render: (p) => <ParticipantRoom sessionId={p.id ?? ''} /> },
   { pattern: '/sessions/:id/console', roles: ['operator', 'judge', 'admin'], render: (p) => <OperatorConsole sessionId={p.id ?? ''} /> },
   { pattern: '/reports', roles: ['staff', 'admin'], render: () => <ReportsPage /> },
+  { pattern: '/users', roles: ['admin'], render: () => <UsersPage /> },
 ];
 
 function Redirect({ to }: { to: string }) {

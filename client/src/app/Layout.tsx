@@ -27,6 +27,7 @@ export const NAV_BY_ROLE: Readonly<Record<UserRole, readonly NavItem[]>> = {
     { path: '/sessions', label: t.nav.sessions },
     { path: '/schedule', label: t.nav.schedule },
     { path: '/reports', label: t.nav.reports },
+    { path: '/users', label: t.nav.users },
   ],
 };
 

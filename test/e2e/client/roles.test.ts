@@ -14,7 +14,7 @@ function wallClock(at: Date, zone: string): { date: string; time: string } {
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
 
-describe('Client: sign-in, prosecutor and programme staff screens', () => {
+describe('Client: sign-in, prosecutor, programme staff and administrator screens', () => {
   let browser: Browser;
   let svc: TestService;
   let sc: Scenario;
@@ -147,6 +147,48 @@ describe('Client: sign-in, prosecutor and programme staff screens', () => {
     await page.getByLabel('To year').fill('2020');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     expect(await page.getByRole('alert').textContent()).to.contain('must not be after');
+    await context.close();
+  });
+
+  it('administrator: creates an account that can sign in, sees a refused one explained, and deactivates it', async () => {
+    const { context, page } = await openPage(browser, `${svc.url}/`);
+    await signIn(page, SCENARIO_ADMIN_ENV.ADMIN_USERNAME, SCENARIO_ADMIN_ENV.ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+    const username = `new.operator.${Date.now()}`;
+    const form = page.locator('form', { hasText: 'Create a user' });
+    await form.getByLabel('Username (for signing in)').fill(username);
+    await form.getByLabel('Name shown to others').fill('Nadia Operator');
+    await form.getByLabel('Role').selectOption({ label: 'Courtroom operator' });
+    // Too short a password: the server's 400 reads as sentences, and nothing is created.
+    await form.getByLabel('First password').fill('short');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent()) ?? '').to.match(/12 characters/).and.not.match(/[{}]|"error"/);
+    expect(await page.locator(`tr[data-username="${username}"]`).count()).to.equal(0);
+
+    await form.getByLabel('First password').fill('a-long-enough-password');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await page.getByText('Nadia Operator can now sign in.').waitFor();
+    const row = page.locator(`tr[data-username="${username}"]`);
+    expect((await row.locator('td').allTextContents()).slice(0, 4)).to.deep.equal(['Nadia Operator', username, 'Courtroom operator', 'Active']);
+    await screenshot(page, 'admin-users');
+
+    const other = await openPage(browser, `${svc.url}/`);
+    await signIn(other.page, username, 'a-long-enough-password');
+    await other.page.getByRole('heading', { name: 'Operator console' }).waitFor();
+    await other.context.close();
+
+    await row.getByRole('button', { name: 'Deactivate Nadia Operator' }).click();
+    await page.getByText('Nadia Operator can no longer sign in.').waitFor();
+    await row.getByText('Deactivated').waitFor();
+    const again = await openPage(browser, `${svc.url}/`);
+    await again.page.getByLabel('Username').fill(username);
+    await again.page.getByLabel('Password').fill('a-long-enough-password');
+    await again.page.getByRole('button', { name: 'Sign in' }).click();
+    await again.page.getByRole('alert').waitFor();
+    await again.context.close();
     await context.close();
   });
 });

@@ -1,0 +1,149 @@
+/** Administrator: create accounts and deactivate or reactivate them. */
+import { useId, useState, type FormEvent } from 'react';
+import { api } from '../../api/endpoints.js';
+import type { User, UserRole } from '../../api/types.js';
+import { useAuth } from '../../app/auth.js';
+import { NAV_BY_ROLE } from '../../app/Layout.js';
+import { ErrorNotice, Loading, SuccessNotice } from '../../components/common.js';
+import { useLoad } from '../../components/useLoad.js';
+import { roleLabel, t } from '../../strings.js';
+
+const ROLES = Object.keys(NAV_BY_ROLE) as UserRole[];
+
+export function UsersPage() {
+  const { data, error, loading, reload } = useLoad(() => api.users(), []);
+  const [notice, setNotice] = useState<string>();
+  const [actionError, setActionError] = useState<unknown>();
+  const me = useAuth().user;
+
+  const setActive = async (u: User, active: boolean) => {
+    setNotice(undefined);
+    setActionError(undefined);
+    try {
+      await api.setUserActive(u.id, active);
+      setNotice(active ? t.users.reactivated(u.displayName) : t.users.deactivated(u.displayName));
+      reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+
+  return (
+    <section aria-labelledby="users-title">
+      <h1 id="users-title">{t.users.title}</h1>
+      <CreateUserForm
+        onCreated={(u) => {
+          setNotice(t.users.created(u.displayName));
+          reload();
+        }}
+      />
+      <h2 id="accounts-title">{t.users.listTitle}</h2>
+      <ErrorNotice error={actionError} />
+      {notice && <SuccessNotice>{notice}</SuccessNotice>}
+      {loading && !data ? (
+        <Loading />
+      ) : error || !data ? (
+        <ErrorNotice error={error} />
+      ) : (
+        <table aria-labelledby="accounts-title" className="users">
+          <thead>
+            <tr>
+              <th scope="col">{t.users.nameColumn}</th>
+              <th scope="col">{t.users.usernameColumn}</th>
+              <th scope="col">{t.users.role}</th>
+              <th scope="col">{t.users.status}</th>
+              <th scope="col">
+                <span className="sr-only">{t.users.status}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((u) => (
+              <tr key={u.id} data-username={u.username}>
+                <td>{u.displayName}</td>
+                <td>{u.username}</td>
+                <td>{roleLabel(u.role)}</td>
+                <td>{u.active ? t.users.active : t.users.inactive}</td>
+                <td>
+                  {u.id === me?.id ? (
+                    t.users.you
+                  ) : (
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={u.active ? t.users.deactivate(u.displayName) : t.users.reactivate(u.displayName)}
+                      onClick={() => void setActive(u, !u.active)}
+                    >
+                      {u.active ? t.users.deactivateShort : t.users.reactivateShort}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function CreateUserForm({ onCreated }: { onCreated(u: User): void }) {
+  const id = useId();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<UserRole>('prosecutor');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api.createUser({ username, displayName, role, password });
+      setUsername('');
+      setDisplayName('');
+      setPassword('');
+      onCreated(created);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="subform" onSubmit={(e) => void onSubmit(e)} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t.users.createTitle}</h2>
+      <ErrorNotice error={error} />
+      <label>
+        {t.users.username}
+        <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" aria-describedby={`${id}-uh`} required />
+        <small id={`${id}-uh`}>{t.users.usernameHint}</small>
+      </label>
+      <label>
+        {t.users.displayName}
+        <input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} required />
+      </label>
+      <label>
+        {t.users.role}
+        <select name="role" value={role} onChange={(e) => setRole(ROLES.find((r) => r === e.target.value) ?? 'prosecutor')}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {roleLabel(r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t.users.password}
+        <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" aria-describedby={`${id}-ph`} required />
+        <small id={`${id}-ph`}>{t.users.passwordHint}</small>
+      </label>
+      <button type="submit" disabled={busy}>
+        {t.users.submit}
+      </button>
+    </form>
+  );
+}
