@@ -26,6 +26,9 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
  * Every environment variable the service reads, with its default. The README's configuration
  * table is kept in step with this list.
  */
+/** An identity key's id, stored beside each ciphertext. */
+const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -');
+
 const envSchema = z.object({
   /** `development` (default), `test` or `production`. Production requires explicit secrets. */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -65,10 +68,30 @@ const envSchema = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64')
     .optional(),
   /** Identifier stored beside each ciphertext so keys can be rotated (default `k1`). */
-  IDENTITY_KEY_ID: z
+  IDENTITY_KEY_ID: keyId.default('k1'),
+  /**
+   * Earlier identity keys, still used to read identities sealed with them until
+   * `npm run identity:rotate` has re-encrypted those with `IDENTITY_KEY`: comma-separated
+   * `keyId:base64key` entries (default: none).
+   */
+  IDENTITY_PREVIOUS_KEYS: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,32}$/)
-    .default('k1'),
+    .transform((v, ctx) => {
+      const out: { keyId: string; key: Buffer }[] = [];
+      for (const entry of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+        const sep = entry.indexOf(':');
+        const id = entry.slice(0, sep);
+        const key = Buffer.from(entry.slice(sep + 1), 'base64');
+        // The message never repeats the entry: it holds a key.
+        if (sep < 1 || !keyId.safeParse(id).success || key.length !== 32) {
+          ctx.addIssue({ code: 'custom', message: `entry ${out.length + 1} must be keyId:base64 of 32 bytes` });
+          return z.NEVER;
+        }
+        out.push({ keyId: id, key });
+      }
+      return out;
+    })
+    .default([]),
   /** First administrator, created once at start-up when both are set. */
   ADMIN_USERNAME: z
     .string()
@@ -117,7 +140,8 @@ export interface Config {
     readonly ttlSeconds: number;
     readonly admin: { readonly username: string; readonly password: string } | undefined;
   };
-  readonly identity: { readonly key: Buffer; readonly keyId: string };
+  /** The key identities are sealed with, and earlier keys still accepted for reading. */
+  readonly identity: { readonly key: Buffer; readonly keyId: string; readonly previous: readonly { readonly keyId: string; readonly key: Buffer }[] };
   readonly reports: { readonly suppressionThreshold: number };
   readonly media: {
     readonly workerBin: string;
@@ -151,6 +175,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  if (e.IDENTITY_PREVIOUS_KEYS.some((k, i, all) => k.keyId === e.IDENTITY_KEY_ID || all.findIndex((o) => o.keyId === k.keyId) !== i)) {
+    throw new ConfigError('IDENTITY_PREVIOUS_KEYS', 'key ids must differ from each other and from IDENTITY_KEY_ID');
+  }
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) throw new ConfigError('RTC_MIN_PORT', 'must not exceed RTC_MAX_PORT');
   if ((e.ADMIN_USERNAME === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError(e.ADMIN_USERNAME === undefined ? 'ADMIN_USERNAME' : 'ADMIN_PASSWORD', 'set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither');
@@ -179,7 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ttlSeconds: e.JWT_TTL_SECONDS,
       admin: e.ADMIN_USERNAME && e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD } : undefined,
     },
-    identity: { key: Buffer.from(identityKey, 'base64'), keyId: e.IDENTITY_KEY_ID },
+    identity: { key: Buffer.from(identityKey, 'base64'), keyId: e.IDENTITY_KEY_ID, previous: e.IDENTITY_PREVIOUS_KEYS },
     reports: { suppressionThreshold: e.REPORT_SUPPRESSION_THRESHOLD },
     media: {
       workerBin: e.MEDIASOUP_WORKER_BIN,

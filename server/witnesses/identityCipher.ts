@@ -14,9 +14,21 @@ export interface SealedIdentity {
   readonly data: string;
 }
 
-/** Seals and opens identities with the configured key. */
+/**
+ * Seals with the current key; opens with whichever configured key (current or previous) the
+ * ciphertext names.
+ */
 export class IdentityCipher {
-  constructor(private readonly key: Config['identity']) {}
+  readonly #keys: ReadonlyMap<string, Buffer>;
+
+  constructor(private readonly key: Config['identity']) {
+    this.#keys = new Map([...key.previous.map((k) => [k.keyId, k.key] as const), [key.keyId, key.key]]);
+  }
+
+  /** The id of the key new seals use. */
+  get currentKeyId(): string {
+    return this.key.keyId;
+  }
 
   seal(plain: unknown, witnessId: string): SealedIdentity {
     const iv = randomBytes(12);
@@ -28,11 +40,17 @@ export class IdentityCipher {
 
   /** Throws when the key id is unknown or the ciphertext was altered. */
   open(sealed: SealedIdentity, witnessId: string): unknown {
-    if (sealed.keyId !== this.key.keyId) throw new Error(`identity sealed with unknown key id ${sealed.keyId}`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key.key, Buffer.from(sealed.iv, 'base64'));
+    const key = this.#keys.get(sealed.keyId);
+    if (!key) throw new Error(`identity sealed with unknown key id ${sealed.keyId}`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAAD(Buffer.from(`witness:${witnessId}`));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
     return JSON.parse(plain.toString('utf8')) as unknown;
+  }
+
+  /** Re-seals under the current key (same witness binding); the input is left untouched. */
+  reseal(sealed: SealedIdentity, witnessId: string): SealedIdentity {
+    return this.seal(this.open(sealed, witnessId), witnessId);
   }
 }

@@ -101,4 +101,28 @@ export class WitnessService {
     await this.audit.append({ actor: userActor(actor), action: 'witness.identityRead', target: `witness:${id}`, outcome: 'success' });
     return identity;
   }
+
+  /**
+   * Re-encrypts every identity sealed with an earlier key under the current one. Each record is
+   * replaced only if its ciphertext is still the one that was read, so a concurrent update is
+   * never overwritten (that record already carries the current key). Audited once, with counts.
+   */
+  async rotateIdentityKeys(): Promise<{ resealed: number; fromKeyIds: string[] }> {
+    const current = this.cipher.currentKeyId;
+    const fromKeyIds = new Set<string>();
+    let resealed = 0;
+    const stale = WitnessModel.find({ 'identity.keyId': { $ne: current } }, { identity: 1 }).lean<Pick<WitnessDoc, '_id' | 'identity'>[]>().cursor();
+    for await (const doc of stale) {
+      const id = doc._id.toHexString();
+      const identity = this.cipher.reseal(doc.identity, id);
+      const res = await WitnessModel.updateOne({ _id: doc._id, 'identity.keyId': doc.identity.keyId, 'identity.iv': doc.identity.iv }, { $set: { identity } });
+      if (res.modifiedCount === 1) {
+        resealed++;
+        fromKeyIds.add(doc.identity.keyId);
+      }
+    }
+    const result = { resealed, fromKeyIds: [...fromKeyIds].sort() };
+    await this.audit.append({ actor: { kind: 'system' }, action: 'witness.identityRekey', target: `key:${current}`, outcome: 'success', details: result });
+    return result;
+  }
 }

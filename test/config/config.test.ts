@@ -28,6 +28,25 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), DATA_DIR: dataDir() })).to.throw(ConfigError, /IDENTITY_KEY/);
   });
 
+  it('reads earlier identity keys from IDENTITY_PREVIOUS_KEYS and refuses a bad entry without echoing it', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const cfg = loadConfig({ DATA_DIR: dataDir(), IDENTITY_KEY_ID: 'k3', IDENTITY_PREVIOUS_KEYS: `k1:${key}, k2:${key}` });
+    expect(cfg.identity.previous.map((k) => k.keyId)).to.deep.equal(['k1', 'k2']);
+    expect(cfg.identity.previous[0]!.key.equals(Buffer.alloc(32, 7))).to.equal(true);
+    expect(loadConfig({ DATA_DIR: dataDir() }).identity.previous).to.deep.equal([]);
+    const short = Buffer.alloc(16, 9).toString('base64');
+    for (const bad of [`k1:${short}`, short, `bad id!:${key}`, `k3:${key}`, `k1:${key},k1:${key}`]) {
+      let err: unknown;
+      try {
+        loadConfig({ DATA_DIR: dataDir(), IDENTITY_KEY_ID: 'k3', IDENTITY_PREVIOUS_KEYS: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, bad).to.be.instanceOf(ConfigError);
+      expect((err as Error).message, bad).to.match(/IDENTITY_PREVIOUS_KEYS/).and.not.contain(short).and.not.contain(key);
+    }
+  });
+
   it('generates development secrets once and keeps them across restarts', () => {
     const dir = dataDir();
     const a = loadConfig({ DATA_DIR: dir });
