@@ -5,6 +5,7 @@ import type { User, UserRole } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
 import { NAV_BY_ROLE } from '../../app/Layout.js';
 import { ErrorNotice, Loading, SuccessNotice } from '../../components/common.js';
+import { useAction } from '../../components/useAction.js';
 import { useLoad } from '../../components/useLoad.js';
 import { roleLabel, t } from '../../strings.js';
 
@@ -13,19 +14,16 @@ const ROLES = Object.keys(NAV_BY_ROLE) as UserRole[];
 export function UsersPage() {
   const { data, error, loading, reload } = useLoad(() => api.users(), []);
   const [notice, setNotice] = useState<string>();
-  const [actionError, setActionError] = useState<unknown>();
+  const toggle = useAction();
   const me = useAuth().user;
 
-  const setActive = async (u: User, active: boolean) => {
+  const setActive = (u: User, active: boolean) => {
     setNotice(undefined);
-    setActionError(undefined);
-    try {
+    return toggle.run(async () => {
       await api.setUserActive(u.id, active);
       setNotice(active ? t.users.reactivated(u.displayName) : t.users.deactivated(u.displayName));
       reload();
-    } catch (err) {
-      setActionError(err);
-    }
+    });
   };
 
   return (
@@ -38,7 +36,7 @@ export function UsersPage() {
         }}
       />
       <h2 id="accounts-title">{t.users.listTitle}</h2>
-      <ErrorNotice error={actionError} />
+      <ErrorNotice error={toggle.error} />
       {notice && <SuccessNotice>{notice}</SuccessNotice>}
       {loading && !data ? (
         <Loading />
@@ -93,24 +91,17 @@ function CreateUserForm({ onCreated }: { onCreated(u: User): void }) {
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<UserRole>('prosecutor');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const onSubmit = async (e: FormEvent) => {
+  const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const created = await api.createUser({ username, displayName, role, password });
       setUsername('');
       setDisplayName('');
       setPassword('');
       onCreated(created);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -2,6 +2,7 @@
 import { useId, useState } from 'react';
 import { api, joinLink } from '../../api/endpoints.js';
 import { ErrorNotice } from '../../components/common.js';
+import { useAction } from '../../components/useAction.js';
 import { roleLabel, t } from '../../strings.js';
 
 const INVITE_ROLES = ['witness', 'interpreter', 'support', 'defence', 'public'] as const;
@@ -10,21 +11,12 @@ export function InvitationPanel({ sessionId }: { sessionId: string }) {
   const id = useId();
   const [role, setRole] = useState<string>('witness');
   const [link, setLink] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
-  const create = async () => {
-    setBusy(true);
-    setError(undefined);
+  const create = () => {
     setCopyState('idle');
-    try {
-      setLink(joinLink(await api.invite(sessionId, role), location.origin));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    return run(async () => setLink(joinLink(await api.invite(sessionId, role), location.origin)));
   };
 
   const copy = async () => {

@@ -6,6 +6,7 @@ import type { Participant, TestimonySession, Trial, User } from '../../api/types
 import { useAuth } from '../../app/auth.js';
 import { countryOptions, wallTimeToIso, zoneOf } from '../../app/timezones.js';
 import { ErrorNotice, Loading, SuccessNotice, UserFacingError } from '../../components/common.js';
+import { useAction } from '../../components/useAction.js';
 import { useLoad } from '../../components/useLoad.js';
 import { t } from '../../strings.js';
 import { InvitationPanel } from './InvitationPanel.js';
@@ -42,9 +43,8 @@ export function SchedulePage() {
   const [measures, setMeasures] = useState<string[]>(['pseudonym']);
   const [interpreter, setInterpreter] = useState('');
   const [courtRoom, setCourtRoom] = useState('');
-  const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<TestimonySession>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const trials = lists.data?.[0] ?? [];
   const witnesses = lists.data?.[1] ?? [];
@@ -68,34 +68,26 @@ export function SchedulePage() {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
     setCreated(undefined);
     const zones = { witness: zoneOf(fromCountry), court: zoneOf(courtCountry) };
     if (!start || !end || new Date(end) <= new Date(start) || !zones.witness || !zones.court) {
       setError(new UserFacingError(t.schedule.endBeforeStart));
       return;
     }
-    setBusy(true);
-    try {
-      const s = await api.createSession({
-        trialId,
-        witnessId,
-        fromCountry,
-        courtCountry,
-        courtRoom: courtRoom.trim(),
-        start,
-        end,
-        timeZones: { witness: zones.witness, court: zones.court },
-        participants: participants.filter((p) => p.userId),
-        measures,
-        ...(interpreter ? { interpreterLanguage: interpreter } : {}),
-      });
-      setCreated(s);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const session = {
+      trialId,
+      witnessId,
+      fromCountry,
+      courtCountry,
+      courtRoom: courtRoom.trim(),
+      start,
+      end,
+      timeZones: { witness: zones.witness, court: zones.court },
+      participants: participants.filter((p) => p.userId),
+      measures,
+      ...(interpreter ? { interpreterLanguage: interpreter } : {}),
+    };
+    await run(async () => setCreated(await api.createSession(session)));
   };
 
   if (lists.loading) return <Loading />;

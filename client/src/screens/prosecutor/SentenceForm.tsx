@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/endpoints.js';
 import type { Trial } from '../../api/types.js';
 import { ErrorNotice, SuccessNotice } from '../../components/common.js';
+import { useAction } from '../../components/useAction.js';
 import { t } from '../../strings.js';
 
 const OUTCOMES = ['convicted', 'acquitted', 'dismissed'] as const;
@@ -13,25 +14,18 @@ export function SentenceForm({ trial, onDone }: { trial: Trial; onDone: () => vo
   const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
   const [term, setTerm] = useState('12');
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('convicted');
-  const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const onSubmit = async (e: FormEvent) => {
+  const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSaved(false);
-    try {
+    return run(async () => {
       // Only a conviction carries a term.
       await api.recordSentence({ trialId: trial.id, defendantId, date, termMonths: outcome === 'convicted' ? Number(term) : 0, outcome });
       setSaved(true);
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
