@@ -9,7 +9,8 @@ import { userActor, type AuditLog } from '../audit/index.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, UnauthorizedError } from '../errors.js';
 import type { Principal } from '../http/access.js';
 import type { WitnessService } from '../witnesses/index.js';
-import { InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
+import { isDuplicateKey } from '../db/duplicateKey.js';
+import { InvitationClaimModel, InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
 import type { InvitationInput, InvitationView } from './session.schemas.js';
 import { INVITATION_LEAD_MS, type SessionService } from './session.service.js';
 
@@ -36,6 +37,11 @@ function toView(i: InvitationDoc): InvitationView {
 }
 
 const invalid = (): UnauthorizedError => new UnauthorizedError({ message: 'The invitation is invalid, expired or revoked.', code: 'invalid_invitation' });
+const usedElsewhere = (): UnauthorizedError =>
+  new UnauthorizedError({ message: 'This invitation link has already been used on another device. Ask the court for a new one.', code: 'invitation_used' });
+
+/** A device key: random, chosen by the joining browser and kept for its reconnects. */
+const DEVICE_KEY = /^[A-Za-z0-9_-]{22,128}$/;
 
 /** Issues, lists, revokes and redeems invitations. */
 export class InvitationService {
@@ -80,11 +86,14 @@ export class InvitationService {
   }
 
   /**
-   * Checks a token and consumes it on first use. Later redemptions succeed only as the same
-   * participant (reconnects) until the window closes, the session ends or it is revoked.
+   * Checks a token and consumes it on first use, binding it to the device key presented then.
+   * Later redemptions succeed only from that device (reconnects, page reloads) until the window
+   * closes, the session ends or it is revoked: anyone else holding the link is refused. An
+   * invitation is not consumed while its room is not open yet (the page waits and retries).
    */
-  async redeem(token: string, sessionId: string | undefined, now = new Date()): Promise<{ invitation: InvitationDoc; session: SessionDoc }> {
+  async redeem(token: string, sessionId: string | undefined, deviceKey: string | undefined, now = new Date()): Promise<{ invitation: InvitationDoc; session: SessionDoc }> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw invalid();
+    if (!deviceKey || !DEVICE_KEY.test(deviceKey)) throw new UnauthorizedError({ message: 'An invitation must be presented with a device key.', code: 'device_key_required' });
     const doc = await InvitationModel.findOne({ tokenHash: hashToken(token) }).lean<InvitationDoc>();
     if (!doc) throw invalid();
     const fail = async (reason: string, err: Error): Promise<never> => {
@@ -97,11 +106,31 @@ export class InvitationService {
     if (now < doc.validFrom) return fail('too_early', new InvalidStateError({ message: 'The invitation is not valid yet.', code: 'invitation_not_yet_valid' }));
     const session = await this.deps.sessions.loadRecord(doc.sessionId);
     if (session.status === 'ended' || session.status === 'cancelled') return fail('session_over', new InvalidStateError({ message: 'The session is over.', code: 'session_over' }));
+    const device = hashToken(deviceKey);
+    const invitationId = doc._id.toHexString();
     if (!doc.usedAt) {
-      const claimed = await InvitationModel.findOneAndUpdate({ _id: doc._id, usedAt: null }, { $set: { usedAt: now } }, { new: true }).lean<InvitationDoc>();
-      // Losing the race means a concurrent first use: that is the same participant reconnecting.
-      if (claimed) await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${doc._id.toHexString()}`, outcome: 'success', details: { sessionId: doc.sessionId } });
+      // Waiting for the court to open the room does not use the link up.
+      if (session.status === 'scheduled') throw new InvalidStateError({ message: 'The room is not open yet: it opens when the court opens the lobby.', code: 'room_not_open' });
+      if (await this.#claim(invitationId, device, now)) {
+        await InvitationModel.updateOne({ _id: doc._id }, { $set: { usedAt: now } });
+        await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId: doc.sessionId } });
+        return { invitation: doc, session };
+      }
     }
+    // Used before (or just now, by a concurrent first use): only the device that used it may return.
+    const claim = await InvitationClaimModel.findOne({ invitationId }).lean();
+    if (claim?.deviceHash !== device) return fail('used_elsewhere', usedElsewhere());
     return { invitation: doc, session };
+  }
+
+  /** True when this call made the first use of the invitation. */
+  async #claim(invitationId: string, deviceHash: string, at: Date): Promise<boolean> {
+    try {
+      await InvitationClaimModel.create({ invitationId, deviceHash, at });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
   }
 }

@@ -34,8 +34,8 @@ class SessionRoomAccess implements RoomAccess {
   constructor(private readonly deps: RoomAccessDeps) {}
 
   // JWTs have three dot-separated parts; invitation tokens are base64url without dots.
-  authenticate({ token, sessionId }: { readonly token: string; readonly sessionId?: string }): Promise<RoomTicket> {
-    return token.includes('.') ? this.#withUserToken(token, sessionId) : this.#withInvitation(token, sessionId);
+  authenticate({ token, sessionId, deviceKey }: { readonly token: string; readonly sessionId?: string; readonly deviceKey?: string }): Promise<RoomTicket> {
+    return token.includes('.') ? this.#withUserToken(token, sessionId) : this.#withInvitation(token, sessionId, deviceKey);
   }
 
   async #withUserToken(token: string, sessionId: string | undefined): Promise<RoomTicket> {
@@ -54,8 +54,8 @@ class SessionRoomAccess implements RoomAccess {
     throw new ForbiddenError({ message: 'You are not a participant of this session.' });
   }
 
-  async #withInvitation(token: string, sessionId: string | undefined): Promise<RoomTicket> {
-    const { invitation } = await this.deps.invitations.redeem(token, sessionId);
+  async #withInvitation(token: string, sessionId: string | undefined, deviceKey: string | undefined): Promise<RoomTicket> {
+    const { invitation } = await this.deps.invitations.redeem(token, sessionId, deviceKey);
     return {
       sessionId: invitation.sessionId,
       participantId: invitation.participantId,

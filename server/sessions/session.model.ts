@@ -68,6 +68,22 @@ invitationSchema.index({ sessionId: 1 });
 export type InvitationDoc = InferSchemaType<typeof invitationSchema> & { _id: mongoose.Types.ObjectId };
 export const InvitationModel = mongoose.model('Invitation', invitationSchema);
 
+/**
+ * The first use of an invitation, one per invitation (unique index: of devices racing to use
+ * a link, exactly one insert succeeds — a conditional update is not atomic on FerretDB).
+ */
+const invitationClaimSchema = new Schema(
+  {
+    invitationId: { type: String, required: true },
+    /** SHA-256 of the device key presented at first use: only that device may come back. */
+    deviceHash: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'invitation_claims', versionKey: false },
+);
+invitationClaimSchema.index({ invitationId: 1 }, { unique: true });
+export const InvitationClaimModel = mongoose.model('InvitationClaim', invitationClaimSchema);
+
 const attendanceSchema = new Schema(
   {
     sessionId: { type: String, required: true },

@@ -13,7 +13,12 @@ const id = z.string().min(1).max(64);
 const json = z.record(z.string(), z.unknown());
 
 /** The handshake's `auth` object. */
-export const handshakeSchema = z.object({ token: z.string().min(1).max(4096), sessionId: id.optional() });
+export const handshakeSchema = z.object({
+  token: z.string().min(1).max(4096),
+  sessionId: id.optional(),
+  /** With an invitation: a random key the browser generated and keeps (binds the one-time link to it). */
+  deviceKey: z.string().min(22).max(128).optional(),
+});
 export type HandshakeAuth = z.input<typeof handshakeSchema>;
 
 const dtlsParameters = z.looseObject({

@@ -71,11 +71,12 @@ export interface RoomAccess {
    * invitation token (bound to its session) — to a ticket. Refuses (UnauthorizedError /
    * ForbiddenError / InvalidStateError) an invalid, expired, revoked or wrong-session credential,
    * a user who is not a participant, and a witness outside the session window or after it ended.
-   * Invitations are single use: the first successful handshake consumes the invitation and later
-   * handshakes with the same token succeed only for the same participant (reconnects) while the
-   * session is not ended.
+   * Invitations are single use: the first successful handshake once the room is open consumes
+   * the invitation and binds it to the `deviceKey` presented with it (a random key the joining
+   * browser keeps); later handshakes with the same token succeed only with that device key
+   * (reconnects, reloads) while the session is not over. Anyone else holding the link is refused.
    */
-  authenticate(credential: { readonly token: string; readonly sessionId?: string }): Promise<RoomTicket>;
+  authenticate(credential: { readonly token: string; readonly sessionId?: string; readonly deviceKey?: string }): Promise<RoomTicket>;
   getSession(sessionId: string): Promise<SessionView>;
   /** Moves `lobby → live` or `live → ended` (409 on an invalid transition). */
   setStatus(sessionId: string, status: 'live' | 'ended', actor: RoomTicket): Promise<SessionView>;

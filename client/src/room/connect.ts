@@ -20,6 +20,7 @@ const RETRY_MS = 5000;
 /** Refusals with a sentence of our own. */
 const REFUSALS: Record<string, string> = {
   invalid_invitation: t.join.refused,
+  invitation_used: t.join.usedElsewhere,
   session_over: t.join.ended,
   not_admitted: t.join.denied,
 };

@@ -15,6 +15,7 @@ import type {
 } from '../../../server/signaling/contract.js';
 import type { ParticipantRole } from '../../../server/signaling/ports.js';
 import { TypedEmitter } from './emitter.js';
+import { deviceKey } from './deviceKey.js';
 import { connectSocket, request, RoomRequestError, type RequestInput, type RoomSocket } from './signaling.js';
 
 export { RoomRequestError };
@@ -62,6 +63,8 @@ export interface RoomClientOptions {
   /** A user JWT (then `sessionId` is required) or an invitation token. */
   readonly token: string;
   readonly sessionId?: string;
+  /** Sent with an invitation (default: this tab's own key, see deviceKey.ts). */
+  readonly deviceKey?: string;
 }
 
 interface Remote {
@@ -93,7 +96,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   /** Connects and greets the room; rejects with RoomRequestError when the handshake is refused. */
   static async connect(opts: RoomClientOptions): Promise<RoomClient> {
-    const socket = await connectSocket(opts.origin ?? location.origin, { token: opts.token, sessionId: opts.sessionId });
+    const auth = { token: opts.token, deviceKey: opts.deviceKey ?? deviceKey(), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) };
+    const socket = await connectSocket(opts.origin ?? location.origin, auth);
     try {
       return new RoomClient(socket, await request(socket, 'hello', {}));
     } catch (err) {

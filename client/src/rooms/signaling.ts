@@ -2,7 +2,7 @@
  * The client end of the `/rooms` contract: a typed request helper over a Socket.IO socket.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, RequestName, ResponseData, ServerToClientEvents } from '../../../server/signaling/contract.js';
+import type { Ack, ClientToServerEvents, HandshakeAuth, RequestName, ResponseData, ServerToClientEvents } from '../../../server/signaling/contract.js';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type RequestInput<K extends RequestName> = Parameters<ClientToServerEvents[K]>[0];
@@ -39,7 +39,7 @@ export function request<K extends RequestName>(socket: RoomSocket, name: K, payl
 }
 
 /** Opens a socket to the `/rooms` namespace and waits for the handshake's verdict. */
-export function connectSocket(origin: string, auth: { token: string; sessionId?: string }): Promise<RoomSocket> {
+export function connectSocket(origin: string, auth: HandshakeAuth): Promise<RoomSocket> {
   const socket: RoomSocket = io(`${origin}/rooms`, { auth, transports: ['websocket'], reconnectionDelay: 250, reconnectionDelayMax: 2000 });
   return new Promise((resolve, reject) => {
     const onError = (err: Error & { data?: { code?: string } }) => {

@@ -73,6 +73,11 @@ describe('Client: the full testimony scenario through the UI', () => {
     await operator.getByRole('heading', { name: 'Lobby' }).waitFor();
     await witness.getByText('You are in the waiting room.').waitFor({ timeout: 15_000 });
     await screenshot(witness, 'witness-lobby');
+    // The link is now bound to the witness's browser: the same link elsewhere is refused.
+    const { page: copy } = await openPage(browser, link);
+    await copy.getByRole('button', { name: 'Continue to the waiting room' }).click();
+    await copy.getByText('This link has already been used on another device.', { exact: false }).waitFor({ timeout: 15_000 });
+    await copy.context().close();
 
     // 4. The judge joins and, the operator being in the room, waits in the lobby too.
     const judge = await userPage(browser, svc.url, sc.users.judge);

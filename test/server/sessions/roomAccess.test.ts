@@ -31,6 +31,9 @@ describe('RoomAccess (sessions domain)', () => {
     await svc.close();
   });
   const access = (): RoomAccess => roomAccess;
+  const openLobby = () => request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', bearer(sc.users.operator.token)).send({ status: 'lobby' }).expect(200);
+  const DEVICE_A = 'device-key-a-0123456789abcdef';
+  const DEVICE_B = 'device-key-b-0123456789abcdef';
 
   it('authenticate() gives a participating judge a ticket for their session', async () => {
     const t = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
@@ -48,32 +51,54 @@ describe('RoomAccess (sessions domain)', () => {
   });
 
   it('authenticate() with the witness invitation gives the codename, never a name', async () => {
+    await openLobby();
     const inv = sc.invitations[0]!;
-    const t = await access().authenticate({ token: inv.token });
+    const t = await access().authenticate({ token: inv.token, deviceKey: DEVICE_A });
     expect(t).to.include({ sessionId: sc.sessionId, role: 'witness', displayName: sc.witnessCodename, participantId: inv.participantId, invitationId: inv.id });
   });
 
-  it('an invitation is consumed on first use and later uses reconnect the same participant', async () => {
+  it('an invitation is single use: the first device that uses it may reconnect, nobody else, and waiting for the room does not use it', async () => {
     const inv = sc.invitations[0]!;
-    const first: RoomTicket = await access().authenticate({ token: inv.token });
-    const second = await access().authenticate({ token: inv.token });
-    expect(second.participantId).to.equal(first.participantId);
-    const list = await request(svc.url).get(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
-    expect(list.body.items.find((i: { id: string }) => i.id === inv.id).used).to.equal(true);
+    const used = async () =>
+      (await request(svc.url).get(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200)).body.items.find((i: { id: string }) => i.id === inv.id).used as boolean;
+    // Before the lobby opens the page is told to wait, and the link stays unused.
+    expect((await rejects(access().authenticate({ token: inv.token, deviceKey: DEVICE_A }))).code).to.equal('room_not_open');
+    expect(await used()).to.equal(false);
+    await openLobby();
+    // No device key: refused, nothing consumed.
+    expect((await rejects(access().authenticate({ token: inv.token }))).code).to.equal('device_key_required');
+    expect(await used()).to.equal(false);
+    const first: RoomTicket = await access().authenticate({ token: inv.token, deviceKey: DEVICE_A });
+    expect(await used()).to.equal(true);
+    // The same device comes back (reconnect, reload): same participant.
+    const again = await access().authenticate({ token: inv.token, deviceKey: DEVICE_A });
+    expect(again.participantId).to.equal(first.participantId);
+    // Anyone else holding the link is refused, and the attempt is audited.
+    const stolen = await rejects(access().authenticate({ token: inv.token, deviceKey: DEVICE_B }));
+    expect(stolen).to.include({ status: 401, code: 'invitation_used' });
     const audit = await request(svc.url).get('/api/audit').query({ action: 'invitation.use', target: `invitation:${inv.id}` }).set('Authorization', bearer(sc.admin.token)).expect(200);
-    expect(audit.body.items.map((e: { outcome: string }) => e.outcome)).to.deep.equal(['success']);
+    expect(audit.body.items.map((e: { outcome: string }) => e.outcome).sort()).to.deep.equal(['failure', 'success']);
+  });
+
+  it('two devices racing to use one invitation: exactly one wins', async () => {
+    await openLobby();
+    const inv = sc.invitations[0]!;
+    const keys = ['race-device-key-aaaaaaaaaaaa', 'race-device-key-bbbbbbbbbbbb', 'race-device-key-cccccccccccc'];
+    const results = await Promise.allSettled(keys.map((deviceKey) => access().authenticate({ token: inv.token, deviceKey })));
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as { code: string }).code).to.equal('invitation_used');
   });
 
   it('a revoked invitation is refused with 401', async () => {
     const inv = sc.invitations[1]!;
     await request(svc.url).delete(`/api/sessions/${sc.sessionId}/invitations/${inv.id}`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(204);
-    const err = await rejects(access().authenticate({ token: inv.token }));
+    const err = await rejects(access().authenticate({ token: inv.token, deviceKey: DEVICE_A }));
     expect(err.status).to.equal(401);
   });
 
   it('an invitation for another session is refused with 403', async () => {
     const other = await createScenario(svc);
-    const err = await rejects(access().authenticate({ token: sc.invitations[0]!.token, sessionId: other.sessionId }));
+    const err = await rejects(access().authenticate({ token: sc.invitations[0]!.token, sessionId: other.sessionId, deviceKey: DEVICE_A }));
     expect(err.status).to.equal(403);
   });
 
@@ -84,14 +109,15 @@ describe('RoomAccess (sessions domain)', () => {
     await access().setStatus(sc.sessionId, 'live', judge);
     const ended = await access().setStatus(sc.sessionId, 'ended', judge);
     expect(ended.status).to.equal('ended');
-    expect((await rejects(access().authenticate({ token: sc.invitations[0]!.token }))).status).to.equal(409);
+    expect((await rejects(access().authenticate({ token: sc.invitations[0]!.token, deviceKey: DEVICE_A }))).status).to.equal(409);
     expect((await rejects(access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId }))).status).to.equal(409);
   });
 
   it('setStatus() refuses an invalid transition with 409 and a non-chair with 403', async () => {
     const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
     expect((await rejects(access().setStatus(sc.sessionId, 'ended', judge))).status).to.equal(409);
-    const witness = await access().authenticate({ token: sc.invitations[0]!.token });
+    await openLobby();
+    const witness = await access().authenticate({ token: sc.invitations[0]!.token, deviceKey: DEVICE_A });
     expect((await rejects(access().setStatus(sc.sessionId, 'live', witness))).status).to.equal(403);
   });
 
@@ -112,11 +138,11 @@ describe('RoomAccess (sessions domain)', () => {
     await access().revokeParticipant(sc.sessionId, sc.participantIds.defence!, judge);
     expect((await rejects(access().authenticate({ token: sc.users.defence.token, sessionId: sc.sessionId }))).status).to.equal(403);
     await access().revokeParticipant(sc.sessionId, sc.invitations[1]!.participantId, judge);
-    expect((await rejects(access().authenticate({ token: sc.invitations[1]!.token }))).status).to.equal(401);
+    expect((await rejects(access().authenticate({ token: sc.invitations[1]!.token, deviceKey: DEVICE_A }))).status).to.equal(401);
   });
 
   it('authenticate() refuses garbage, a user token without a session, and an unknown token', async () => {
-    expect((await rejects(access().authenticate({ token: 'x'.repeat(43) }))).status).to.equal(401);
+    expect((await rejects(access().authenticate({ token: 'x'.repeat(43), deviceKey: DEVICE_A }))).status).to.equal(401);
     expect((await rejects(access().authenticate({ token: sc.users.judge.token }))).status).to.equal(401);
     expect((await rejects(access().authenticate({ token: 'a.b.c', sessionId: sc.sessionId }))).status).to.equal(401);
   });

@@ -130,15 +130,20 @@ describe('session routes', () => {
     expect(JSON.stringify(stored)).not.to.include(token);
   });
 
+  const DEVICE = 'session-test-device-key-0123';
+  const openLobby = (s: Scenario) => request(svc.url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', bearer(s.users.operator.token)).send({ status: 'lobby' }).expect(200);
+
   it('an invitation is refused before its window opens and after it closes', async () => {
     const api = svc.service.api;
     const future = await createScenario(svc, { startOffsetMs: 3 * 3600_000 });
-    const early = await api.roomAccess.authenticate({ token: future.invitations[0]!.token }).catch((e: { status: number; code: string }) => e);
+    const early = await api.roomAccess.authenticate({ token: future.invitations[0]!.token, deviceKey: DEVICE }).catch((e: { status: number; code: string }) => e);
     expect(early).to.include({ status: 409, code: 'invitation_not_yet_valid' });
     const past = await createScenario(svc, { startOffsetMs: -3 * 3600_000, durationMs: 3600_000 });
-    const late = await api.roomAccess.authenticate({ token: past.invitations[0]!.token }).catch((e: { status: number }) => e);
+    const late = await api.roomAccess.authenticate({ token: past.invitations[0]!.token, deviceKey: DEVICE }).catch((e: { status: number }) => e);
     expect(late).to.include({ status: 401 });
-    const now = await api.roomAccess.authenticate({ token: sc.invitations[0]!.token });
+    const current = await createScenario(svc);
+    await openLobby(current);
+    const now = await api.roomAccess.authenticate({ token: current.invitations[0]!.token, deviceKey: DEVICE });
     expect(now.role).to.equal('witness');
   });
 
@@ -146,7 +151,8 @@ describe('session routes', () => {
     const api = svc.service.api;
     const later = await createScenario(svc, { startOffsetMs: 5 * 3600_000 });
     await request(svc.url).patch(`/api/sessions/${later.sessionId}`).set('Authorization', bearer(later.users.prosecutor.token)).send({ start: hours(-0.1), end: hours(1) }).expect(200);
-    const ticket = await api.roomAccess.authenticate({ token: later.invitations[0]!.token });
+    await openLobby(later);
+    const ticket = await api.roomAccess.authenticate({ token: later.invitations[0]!.token, deviceKey: DEVICE });
     expect(ticket.sessionId).to.equal(later.sessionId);
   });
 });

@@ -82,6 +82,10 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     await left;
     const again = await join({ token: inv(s, 'witness').token });
     expect(await send(again, 'hello', {})).to.deep.nested.include({ ok: true, 'data.admission': 'admitted' });
+    // The link is bound to the device that used it: someone else holding it cannot take the seat.
+    const stolen = await tryConnect(svc.url, { token: inv(s, 'witness').token, deviceKey: 'another-device-key-0123456789' });
+    expect(stolen).to.have.nested.property('refused.code', 'invitation_used');
+    expect(again.connected).to.equal(true);
     // Attendance is written without holding up the room: poll until the leave is stored.
     const deadline = Date.now() + 3000;
     let events: string[] = [];

@@ -4,9 +4,13 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../../s
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The device key test clients present with invitations unless a test passes its own. */
+export const TEST_DEVICE_KEY = 'test-device-key-0123456789';
+
 /** Connects without reconnection; resolves the socket or the handshake's refusal. */
 export function tryConnect(url: string, auth: unknown): Promise<{ socket: ClientSocket } | { refused: { message: string; code: string | undefined } }> {
-  const socket: ClientSocket = io(`${url}/rooms`, { auth: auth as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
+  const withDevice = auth && typeof auth === 'object' && !('deviceKey' in auth) ? { ...auth, deviceKey: TEST_DEVICE_KEY } : auth;
+  const socket: ClientSocket = io(`${url}/rooms`, { auth: withDevice as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ socket }));
     socket.once('connect_error', (err: Error & { data?: { code?: string } }) => {
@@ -17,7 +21,7 @@ export function tryConnect(url: string, auth: unknown): Promise<{ socket: Client
 }
 
 /** Connects or fails the test. */
-export async function connect(url: string, auth: { token: string; sessionId?: string }): Promise<ClientSocket> {
+export async function connect(url: string, auth: { token: string; sessionId?: string; deviceKey?: string }): Promise<ClientSocket> {
   const r = await tryConnect(url, auth);
   if ('refused' in r) throw new Error(`handshake refused: ${r.refused.message}`);
   return r.socket;
