@@ -57,9 +57,15 @@ export const sessionListQuery = z
   .strict();
 export type SessionListQuery = z.output<typeof sessionListQuery>;
 
+/**
+ * Roles a one-time link can carry: people without an account here. The judge, prosecutors and
+ * operators join with their own accounts, so a link can never confer their rights.
+ */
+export const INVITATION_ROLES = ['witness', 'accused', 'defence', 'interpreter', 'support', 'public'] as const satisfies readonly (typeof PARTICIPANT_ROLES)[number][];
+
 export const invitationBody = z
   .object({
-    role: z.enum(PARTICIPANT_ROLES),
+    role: z.enum(INVITATION_ROLES, { message: `must be one of ${INVITATION_ROLES.join(', ')} (the judge, prosecutors and operators join with their accounts)` }),
     /** Label others see; the witness always appears under the codename. */
     displayName: z.string().trim().min(1).max(80).optional(),
   })

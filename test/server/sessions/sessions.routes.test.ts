@@ -119,6 +119,17 @@ describe('session routes', () => {
     await request(svc.url).get('/api/sessions?limit=1000').set('Authorization', admin).expect(400);
   });
 
+  it('POST /api/sessions/:id/invitations refuses a link for the judge, a prosecutor or an operator (400, nothing issued)', async () => {
+    const url = `/api/sessions/${sc.sessionId}/invitations`;
+    const count = async () => (await request(svc.url).get(url).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200)).body.items.length as number;
+    const before = await count();
+    for (const role of ['judge', 'prosecutor', 'operator']) {
+      const res = await request(svc.url).post(url).set('Authorization', bearer(sc.users.prosecutor.token)).send({ role }).expect(400);
+      expect(res.body.error.details[0].path, role).to.equal('body.role');
+    }
+    expect(await count()).to.equal(before);
+  });
+
   it('POST /api/sessions/:id/invitations returns a link with the token in the fragment, stored only as a hash', async () => {
     const res = await request(svc.url).post(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.operator.token)).send({ role: 'support', displayName: 'Support person' }).expect(201);
     expect(res.body.link).to.match(/^\/join#token=[A-Za-z0-9_-]{43}$/);
