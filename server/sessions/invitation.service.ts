@@ -45,6 +45,8 @@ const DEVICE_KEY = /^[A-Za-z0-9_-]{22,128}$/;
 
 /** Issues, lists, revokes and redeems invitations. */
 export class InvitationService {
+  readonly #revoked = new Set<(e: { sessionId: string; participantId: string }) => void>();
+
   constructor(private readonly deps: { readonly sessions: SessionService; readonly witnesses: WitnessService; readonly audit: AuditLog }) {}
 
   async issue(sessionId: string, input: InvitationInput, actor: Principal): Promise<{ invitation: InvitationView; link: string }> {
@@ -77,6 +79,20 @@ export class InvitationService {
     const doc = await InvitationModel.findOneAndUpdate({ _id: new mongoose.Types.ObjectId(invitationId), sessionId }, { $set: { revokedAt: new Date() } }, { new: true }).lean<InvitationDoc>();
     if (!doc) throw new NotFoundError({ message: 'No such invitation.' });
     await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.revoke', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId } });
+    // Whoever is in the room on this link leaves it now, not only at their next reconnect.
+    for (const l of this.#revoked) {
+      try {
+        l({ sessionId, participantId: doc.participantId });
+      } catch {
+        // A failing listener (a room) must not fail the revocation that already happened.
+      }
+    }
+  }
+
+  /** Calls `listener` after each revocation through the API. */
+  onRevoked(listener: (e: { sessionId: string; participantId: string }) => void): () => void {
+    this.#revoked.add(listener);
+    return () => this.#revoked.delete(listener);
   }
 
   /** Revokes the invitation behind a participant id; false when there is none. */

@@ -99,6 +99,10 @@ class SessionRoomAccess implements RoomAccess {
   subscribe(listener: (session: SessionView) => void): () => void {
     return this.deps.sessions.subscribe(listener);
   }
+
+  subscribeRevocations(listener: (e: { readonly sessionId: string; readonly participantId: string }) => void): () => void {
+    return this.deps.invitations.onRevoked(listener);
+  }
 }
 
 /** Builds the port's implementation; its methods are bound, so they can be passed around. */
@@ -113,5 +117,6 @@ export function createRoomAccess(deps: RoomAccessDeps): RoomAccess {
     recordAttendance: (sessionId, participantId, event, at) => impl.recordAttendance(sessionId, participantId, event, at),
     audit: (event) => impl.audit(event),
     subscribe: (listener) => impl.subscribe(listener),
+    subscribeRevocations: (listener) => impl.subscribeRevocations(listener),
   };
 }

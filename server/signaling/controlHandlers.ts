@@ -45,19 +45,8 @@ function knownParticipant(ctx: CallContext, participantId: string): void {
   if (participantId === ctx.ticket.participantId) throw new InvalidStateError({ message: 'You cannot do this to yourself.', code: 'self_target' });
 }
 
-/** Sets a participant's admission, tells them, and (unless admitted) disconnects them. */
-function decide(ctx: CallContext, participantId: string, admission: 'admitted' | 'denied' | 'removed'): void {
-  const sid = ctx.ticket.sessionId;
-  ctx.hub.setAdmission(sid, participantId, admission);
-  ctx.hub.tellAdmission(sid, participantId, admission);
-  if (admission !== 'admitted') {
-    ctx.hub.rooms.get(sid)?.removePeer(participantId);
-    ctx.hub.nsp.in(channel.participant(sid, participantId)).disconnectSockets(true);
-  }
-  const event = admission === 'admitted' ? 'admit' : admission === 'denied' ? 'deny' : 'remove';
-  ctx.hub.attend(ctx.ticket, event, participantId);
-  ctx.hub.broadcastParticipants(sid);
-}
+const decide = (ctx: CallContext, participantId: string, admission: 'admitted' | 'denied' | 'removed'): void =>
+  ctx.hub.decide(ctx.ticket.sessionId, participantId, admission);
 
 const info = (v: SessionView): SessionInfo => ({ status: v.status, measures: v.measures });
 

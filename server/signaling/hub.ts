@@ -44,6 +44,11 @@ export class Hub {
     return m;
   }
 
+  /** Whether the participant has been seen in this session's lobby or room. */
+  knows(sessionId: string, participantId: string): boolean {
+    return this.#sessions.get(sessionId)?.has(participantId) ?? false;
+  }
+
   /** Where `ticket`'s participant stands; unknown participants are waiting. */
   admission(ticket: RoomTicket): Admission {
     return this.#sessions.get(ticket.sessionId)?.get(ticket.participantId)?.admission ?? 'waiting';
@@ -98,6 +103,22 @@ export class Hub {
     const rec = this.#sessions.get(sessionId)?.get(participantId);
     if (rec) rec.admission = admission;
     return rec?.ticket;
+  }
+
+  /**
+   * Admits, denies or removes a participant: tells them, and unless admitted takes their media
+   * down and disconnects them. Recorded as attendance; the controllers see the new list.
+   */
+  decide(sessionId: string, participantId: string, admission: 'admitted' | 'denied' | 'removed'): void {
+    this.setAdmission(sessionId, participantId, admission);
+    this.tellAdmission(sessionId, participantId, admission);
+    if (admission !== 'admitted') {
+      this.rooms.get(sessionId)?.removePeer(participantId);
+      this.nsp.in(channel.participant(sessionId, participantId)).disconnectSockets(true);
+    }
+    const event = admission === 'admitted' ? 'admit' : admission === 'denied' ? 'deny' : 'remove';
+    this.#record(sessionId, participantId, event);
+    this.broadcastParticipants(sessionId);
   }
 
   /** Tells a participant where they stand; an admitted judge or operator joins the controllers. */
@@ -172,9 +193,13 @@ export class Hub {
     this.#sessions.delete(sessionId);
   }
 
-  /** Records attendance without letting a failure break the room. */
-  attend(ticket: RoomTicket, event: AttendanceEvent, participantId = ticket.participantId): void {
-    this.access.recordAttendance(ticket.sessionId, participantId, event, new Date()).catch((err: unknown) => {
+  /** Records `ticket`'s own attendance without letting a failure break the room. */
+  attend(ticket: RoomTicket, event: AttendanceEvent): void {
+    this.#record(ticket.sessionId, ticket.participantId, event);
+  }
+
+  #record(sessionId: string, participantId: string, event: AttendanceEvent): void {
+    this.access.recordAttendance(sessionId, participantId, event, new Date()).catch((err: unknown) => {
       this.log.error({ err, event }, 'recordAttendance() failed');
     });
   }

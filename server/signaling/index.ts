@@ -56,10 +56,16 @@ export function attachSignaling(deps: SignalingDeps): Signaling {
   // Session changes from HTTP (or a room) reach every open room; deferred so a request that
   // caused the change is answered before its sender is disconnected.
   const unsubscribe = access.subscribe((view) => setImmediate(() => hub.applySession(view)));
+  const unsubscribeRevocations = access.subscribeRevocations(({ sessionId, participantId }) =>
+    setImmediate(() => {
+      if (hub.knows(sessionId, participantId)) hub.decide(sessionId, participantId, 'removed');
+    }),
+  );
   const telemetry = startTelemetry(hub, log);
   return {
     close: async () => {
       unsubscribe();
+      unsubscribeRevocations();
       telemetry.stop();
       nsp.disconnectSockets(true);
       rooms.closeAll();

@@ -88,4 +88,6 @@ export interface RoomAccess {
   audit(event: RoomAuditEvent): Promise<void>;
   /** Calls `listener` whenever a session's status or measures change (from HTTP or a room). */
   subscribe(listener: (session: SessionView) => void): () => void;
+  /** Calls `listener` when an invitation is revoked over HTTP: its holder must leave the room. */
+  subscribeRevocations(listener: (e: { readonly sessionId: string; readonly participantId: string }) => void): () => void;
 }

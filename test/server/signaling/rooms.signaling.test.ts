@@ -175,6 +175,22 @@ describe('/rooms signalling (real service, real database, real worker)', functio
     expect(await send(judge3, 'listParticipants', {})).to.deep.nested.include({ ok: true });
   });
 
+  it('revoking an invitation over HTTP puts its holder out of the room at once', async () => {
+    const s = await lobby();
+    const op = await join({ token: s.users.operator.token, sessionId: s.sessionId });
+    const witness = await join({ token: inv(s, 'witness').token });
+    await send(op, 'admit', { participantId: inv(s, 'witness').participantId });
+    expect(await send(witness, 'hello', {})).to.deep.nested.include({ 'data.admission': 'admitted' });
+    const told = next<{ admission: string }>(witness, 'admission');
+    const gone = next(witness, 'disconnect' as never);
+    await request(svc.url).delete(`/api/sessions/${s.sessionId}/invitations/${inv(s, 'witness').id}`).set('Authorization', bearer(s.users.prosecutor.token)).expect(204);
+    expect((await told).admission).to.equal('removed');
+    await gone;
+    expect(await tryConnect(svc.url, { token: inv(s, 'witness').token })).to.have.nested.property('refused.code', 'invalid_invitation');
+    const { participants } = ((await send(op, 'listParticipants', {})) as { data: { participants: { participantId: string; admission: string }[] } }).data;
+    expect(participants.find((p) => p.participantId === inv(s, 'witness').participantId)?.admission).to.equal('removed');
+  });
+
   it('removing a participant disconnects them and their invitation stops working', async () => {
     const s = await lobby();
     const op = await join({ token: s.users.operator.token, sessionId: s.sessionId });
