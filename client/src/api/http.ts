@@ -1,8 +1,10 @@
 /**
  * The one place the client talks HTTP to `/api`: adds the sign-in token, parses JSON and turns
- * every failure into an `ApiError` whose `message` is a human sentence.
+ * every failure into an `ApiError` whose `message` is the client's own sentence for the error's
+ * code (from `strings.ts`, via `errorText.ts`).
  */
 import { t } from '../strings.js';
+import { errorText } from './errorText.js';
 
 interface ErrorBody {
   readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly details?: unknown };
@@ -36,43 +38,6 @@ export function setAuthToken(token: string | undefined): void {
   authToken = token;
 }
 
-function sentenceForStatus(status: number): string {
-  if (status === 400 || status === 422) return t.errors.badRequest;
-  if (status === 401) return t.errors.unauthorized;
-  if (status === 403) return t.errors.forbidden;
-  if (status === 404) return t.errors.notFound;
-  if (status === 409) return t.errors.conflict;
-  if (status === 413) return t.errors.tooLarge;
-  if (status === 429) return t.errors.tooMany;
-  if (status >= 500) return t.errors.server;
-  return t.errors.unexpected;
-}
-
-/** A server message is shown only if it reads like a sentence (never JSON, a stack or markup). */
-function isHumanSentence(s: unknown): s is string {
-  return typeof s === 'string' && s.length > 0 && s.length < 300 && !/[{}<>\n]|\bat \S+:\d+/.test(s);
-}
-
-function fieldProblemsOf(details: unknown): string[] {
-  if (!Array.isArray(details)) return [];
-  const out: string[] = [];
-  for (const d of details as unknown[]) {
-    if (typeof d !== 'object' || d === null) continue;
-    const { path, message } = d as { path?: unknown; message?: unknown };
-    if (typeof path === 'string' && isHumanSentence(message)) out.push(t.errors.fieldProblem(humanField(path), message));
-  }
-  return out.slice(0, 8);
-}
-
-/** `participants.0.userId` → `participants 1 user id`. */
-function humanField(path: string): string {
-  return path
-    .replace(/^(body|query|params)\./, '')
-    .split('.')
-    .map((p) => (/^\d+$/.test(p) ? String(Number(p) + 1) : p.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()))
-    .join(' ');
-}
-
 /** Builds an `ApiError` from a failed response. */
 export async function errorFromResponse(res: Response): Promise<ApiError> {
   let body: ErrorBody | undefined;
@@ -81,11 +46,10 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const code = typeof body?.error?.code === 'string' ? body.error.code : `http_${res.status}`;
-  // Server 5xx messages are neutral by design, but our own sentence is just as good and never leaks.
-  const serverMessage = res.status < 500 ? body?.error?.message : undefined;
-  const message = isHumanSentence(serverMessage) ? serverMessage : sentenceForStatus(res.status);
-  return new ApiError({ status: res.status, code, message, fieldProblems: fieldProblemsOf(body?.error?.details) });
+  const serverCode = typeof body?.error?.code === 'string' ? body.error.code : undefined;
+  // The server's own `message` is English and untranslated: only its code and field paths are used.
+  const { message, fieldProblems } = errorText({ status: res.status, code: serverCode, details: body?.error?.details });
+  return new ApiError({ status: res.status, code: serverCode ?? `http_${res.status}`, message, fieldProblems });
 }
 
 /** Options of one request. */

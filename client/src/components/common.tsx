@@ -1,12 +1,16 @@
 /** Small shared building blocks: alerts, loading state, buttons. */
 import { Component, type ReactNode } from 'react';
 import { ApiError } from '../api/http.js';
+import { sentenceForCode } from '../api/errorText.js';
 import { t } from '../strings.js';
 
-/** An error as a human sentence, announced to screen readers. */
+/**
+ * An error as a human sentence, announced to screen readers. API errors already carry the
+ * client's sentence for their code and, for invalid input, one sentence per failing field.
+ */
 export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
-  const message = error instanceof ApiError || error instanceof Error ? humanMessage(error) : String(error);
+  const message = humanMessage(error);
   const problems = error instanceof ApiError ? error.fieldProblems : [];
   return (
     <div className="notice notice-error" role="alert">
@@ -23,9 +27,15 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
   );
 }
 
-/** Only our own errors carry sentences meant for people. */
-function humanMessage(e: Error): string {
-  return e instanceof ApiError || e.name === 'UserFacingError' ? e.message : t.errors.unexpected;
+/**
+ * Only our own errors carry sentences meant for people. Another error with a known API or room
+ * `code` (e.g. a refused room request) gets that code's sentence; anything else a neutral one,
+ * so no server text, stack or JSON ever reaches the screen.
+ */
+function humanMessage(e: unknown): string {
+  if (e instanceof ApiError || (e instanceof Error && e.name === 'UserFacingError')) return e.message;
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return (typeof code === 'string' ? sentenceForCode(code) : undefined) ?? t.errors.unexpected;
 }
 
 /** An error whose message was written for the user (from strings.ts). */
