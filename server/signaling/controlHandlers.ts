@@ -3,7 +3,6 @@
  */
 import { InvalidStateError, NotFoundError } from '../errors.js';
 import type { CallContext, Handlers } from './dispatch.js';
-import { channel } from './hub.js';
 import type { SessionInfo } from './contract.js';
 import type { SessionView } from './ports.js';
 

@@ -81,6 +81,8 @@ export function wallTimeToIso(date: string, time: string, zone: string): string 
 /** `10:00` style time of an instant in a zone, with the zone's short name. */
 export function timeInZone(iso: string, zone: string): string {
   return new Intl.DateTimeFormat(undefined, {
+    // Courts keep a 24-hour clock (and the form's time fields are 24-hour too).
+    hourCycle: 'h23',
     timeZone: zone,
     weekday: 'short',
     day: 'numeric',

@@ -3,6 +3,7 @@
  * snapshots for React, and its failures into sentences for people.
  */
 import { RoomClient, RoomRequestError, type ParticipantView, type RemoteMedia } from '../rooms/index.js';
+import { sentenceForCode } from '../api/errorText.js';
 import { t } from '../strings.js';
 import { EMPTY_SNAPSHOT, type LinkStats, type RoomPhase, type RoomPort, type RoomSnapshot } from './port.js';
 
@@ -25,14 +26,13 @@ const REFUSALS: Record<string, string> = {
   not_admitted: t.join.denied,
 };
 
-/** Handshake and request failures as sentences (server messages are already written for people). */
+/** Handshake and request failures as the client's own sentences (never the server's text). */
 function sentence(err: unknown): string {
   if (err instanceof RoomRequestError) {
-    const own = REFUSALS[err.code];
+    const own = REFUSALS[err.code] ?? sentenceForCode(err.code);
     if (own) return own;
     if (err.code === 'timeout') return t.errors.network;
     if (err.code === 'connect_failed' || /xhr|websocket/i.test(err.message)) return t.errors.network;
-    if (err.message && err.message.length < 300 && !/[{}\n]/.test(err.message)) return err.message;
   }
   return t.errors.unexpected;
 }

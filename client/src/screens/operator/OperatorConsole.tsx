@@ -21,7 +21,8 @@ function useCommand(): [unknown, (run: () => Promise<void>) => void] {
   const [error, setError] = useState<unknown>();
   const exec = (run: () => Promise<void>) => {
     setError(undefined);
-    run().catch((e: unknown) => setError(e instanceof Error ? new UserFacingError(e.message) : e));
+    // A refused room command carries a code: ErrorNotice shows the client's sentence for it.
+    run().catch((e: unknown) => setError(e));
   };
   return [error, exec];
 }
