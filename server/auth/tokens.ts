@@ -41,8 +41,11 @@ export class TokenService {
         algorithms: ['HS256'],
         issuer: this.auth.issuer,
         audience: this.auth.audience,
+        // Issued within the lifetime: a validly signed token made to live longer is refused too.
+        maxAge: this.auth.ttlSeconds,
       });
-      if (typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
+      if (typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw new Error('claims');
+      if (payload.exp - payload.iat > this.auth.ttlSeconds) throw new Error('lifetime');
       const { role, username } = payload as Record<string, unknown>;
       if (typeof role !== 'string' || typeof username !== 'string') throw new Error('claims');
       return { sub: payload.sub, role, username };

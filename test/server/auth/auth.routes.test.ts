@@ -80,6 +80,15 @@ describe('auth routes', () => {
     await me(forever).expect(401);
   });
 
+  it('refuses a correctly signed token made to live longer than the configured hour, or without an issue time', async () => {
+    await me(sign({ role: 'judge', username: 'j' }, { expiresIn: svc.config.auth.ttlSeconds + 60 })).expect(401);
+    await me(sign({ role: 'judge', username: 'j' }, { expiresIn: 600, noTimestamp: true })).expect(401);
+    // Issued two hours ago and still "valid" by its own exp: too old.
+    const iat = Math.floor(Date.now() / 1000) - 7200;
+    const old = jwt.sign({ role: 'judge', username: 'j', iat, exp: iat + 3 * 3600 }, svc.config.auth.jwtSecret, { algorithm: 'HS256', issuer: svc.config.auth.issuer, audience: svc.config.auth.audience, subject: sc.users.judge.id });
+    await me(old).expect(401);
+  });
+
   it('refuses a token for another audience or from another issuer', async () => {
     await me(sign({ role: 'judge', username: 'j' }, { audience: 'someone-else' })).expect(401);
     await me(sign({ role: 'judge', username: 'j' }, { issuer: 'someone-else' })).expect(401);
