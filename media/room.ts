@@ -46,6 +46,11 @@ export class Room extends EventEmitter<RoomEvents> {
   #router: types.Router;
   #measures: readonly ProtectiveMeasure[];
   readonly #peers = new Map<string, Peer>();
+  /**
+   * Kinds a controller paused, per participant: a stream published again (after closing it,
+   * reconnecting or a room rebuild) starts paused too, so a participant cannot undo the pause.
+   */
+  readonly #held = new Map<string, Set<MediaKind>>();
   readonly #log: Logger;
 
   private constructor(
@@ -123,6 +128,10 @@ export class Room extends EventEmitter<RoomEvents> {
     const peer = this.peer(peerId);
     if (!canPublish(peer.role, kind)) throw new ForbiddenError({ message: 'Your role does not publish media.', code: 'publish_forbidden' });
     const producer = await peer.produce(transportId, kind, rtpParameters);
+    if (this.#held.get(peerId)?.has(kind)) {
+      await producer.pause();
+      this.emit('producerPaused', { to: peer.id, producerId: producer.id, paused: true });
+    }
     const info = this.#info(peer, producer);
     for (const other of this.#peers.values()) {
       if (other !== peer && this.#allowed(other, info)) this.emit('newProducer', { to: other.id, producer: info });
@@ -157,6 +166,10 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Pauses or resumes a producer server-side: no packet of it reaches anyone meanwhile. */
   async setProducerPaused(producerId: string, paused: boolean): Promise<ProducerInfo> {
     const { owner, producer } = this.#findProducer(producerId);
+    const held = this.#held.get(owner.id) ?? new Set<MediaKind>();
+    if (paused) held.add(producer.kind);
+    else held.delete(producer.kind);
+    this.#held.set(owner.id, held);
     if (paused) await producer.pause();
     else await producer.resume();
     this.emit('producerPaused', { to: owner.id, producerId, paused });

@@ -105,6 +105,35 @@ describe('media rooms (real mediasoup workers)', () => {
     rooms.close('s-pause');
   });
 
+  it('a stream the operator paused stays paused when the participant closes it and publishes again, or rejoins', async () => {
+    const room = await rooms.getOrCreate('s-held', [], () => {});
+    let witness = await enter(room, 'w', 'witness');
+    await enter(room, 'j', 'judge');
+    const v = await room.produce('w', witness.send!, 'video', VIDEO);
+    await room.produce('w', witness.send!, 'audio', AUDIO);
+    await room.setProducerPaused(v, true);
+    // Closing the paused stream and publishing it again does not undo the pause.
+    witness.peer.closeProducer(v);
+    const told: unknown[] = [];
+    room.on('producerPaused', (e) => told.push(e));
+    const again = await room.produce('w', witness.send!, 'video', { ...VIDEO, encodings: [{ ssrc: 33333333 }] });
+    expect(witness.peer.producer(again).paused).to.equal(true);
+    expect(room.producersFor('j').find((p) => p.producerId === again)?.paused).to.equal(true);
+    expect(told).to.deep.include({ to: 'w', producerId: again, paused: true });
+    // Nor does leaving and joining again; the audio, never paused, is published live.
+    room.removePeer('w');
+    witness = await enter(room, 'w', 'witness');
+    const rejoined = await room.produce('w', witness.send!, 'video', VIDEO);
+    expect(witness.peer.producer(rejoined).paused).to.equal(true);
+    expect(witness.peer.producer(await room.produce('w', witness.send!, 'audio', AUDIO)).paused).to.equal(false);
+    // Once resumed by the operator, a new stream starts live.
+    await room.setProducerPaused(rejoined, false);
+    witness.peer.closeProducer(rejoined);
+    const live = await room.produce('w', witness.send!, 'video', { ...VIDEO, encodings: [{ ssrc: 44444444 }] });
+    expect(witness.peer.producer(live).paused).to.equal(false);
+    rooms.close('s-held');
+  });
+
   it('when its worker dies the room is rebuilt on a live worker and asks for a media reset', async function () {
     this.timeout(15_000);
     const room = await rooms.getOrCreate('s-die', [], () => {});
