@@ -67,6 +67,13 @@ function checkWindow(start: Date, end: Date): void {
   if (end.getTime() - start.getTime() > MAX_SESSION_MS) throw new ValidationError({ message: 'The request is not valid.', details: [{ path: 'body.end', message: 'a session lasts at most 12 hours' }] });
 }
 
+/** Judges a booking holds: the judges among the participants and the trial's presiding judge. */
+function judgesOf(participants: readonly { role: string; userId: string }[], trial: { judgeId?: string | null }): string[] {
+  const ids = participants.filter((p) => p.role === 'judge').map((p) => p.userId);
+  if (trial.judgeId && !ids.includes(trial.judgeId)) ids.push(trial.judgeId);
+  return ids;
+}
+
 /** How long a listed page is reused at most (writes through this service drop it at once). */
 export const SESSION_LIST_CACHE_MS = 5_000;
 
@@ -112,15 +119,18 @@ export class SessionService {
     const start = new Date(input.start);
     const end = new Date(input.end);
     checkWindow(start, end);
-    const [trial, witness] = await Promise.all([this.deps.trials.get(input.trialId), this.deps.witnesses.get(input.witnessId).catch(() => undefined)]);
+    const [trial, witness] = await Promise.all([this.deps.trials.get(input.trialId).catch(() => undefined), this.deps.witnesses.get(input.witnessId).catch(() => undefined)]);
     const details: FieldIssue[] = [];
+    // A referenced record that does not exist is bad input (400 naming the field), not a 404.
+    if (!trial) details.push({ path: 'body.trialId', message: 'must be the id of a trial' });
     if (!witness || witness.archived) details.push({ path: 'body.witnessId', message: 'must be the id of a current witness' });
-    if (trial.courtCountry !== input.courtCountry) details.push({ path: 'body.courtCountry', message: "must be the trial's court country" });
-    if (details.length > 0) throw new ValidationError({ message: 'The request is not valid.', details });
+    if (trial && trial.courtCountry !== input.courtCountry) details.push({ path: 'body.courtCountry', message: "must be the trial's court country" });
+    if (!trial || details.length > 0) throw new ValidationError({ message: 'The request is not valid.', details });
     const participants = await this.#participants(input.participants);
-    const judgeUserIds = participants.filter((p) => p.role === 'judge').map((p) => p.userId);
+    const judgeUserIds = judgesOf(participants, trial);
+    const courtTrialIds = await this.deps.trials.idsInCourt(trial.court, trial.courtCountry);
     const doc = await this.#booking.run(async () => {
-      await assertFree({ witnessId: input.witnessId, judgeUserIds, courtRoom: input.courtRoom, start, end });
+      await assertFree({ witnessId: input.witnessId, judgeUserIds, courtRoom: input.courtRoom, courtTrialIds, start, end });
       return SessionModel.create({
         ...input,
         start,
@@ -194,9 +204,11 @@ export class SessionService {
       const end = input.end ? new Date(input.end) : current.end;
       checkWindow(start, end);
       const participants = input.participants ? await this.#participants(input.participants, toRecordView(current).participants) : toRecordView(current).participants;
-      const judgeUserIds = participants.filter((p) => p.role === 'judge').map((p) => p.userId);
+      const trial = await this.deps.trials.get(current.trialId);
+      const judgeUserIds = judgesOf(participants, trial);
       const courtRoom = input.courtRoom ?? current.courtRoom;
-      await assertFree({ witnessId: current.witnessId, judgeUserIds, courtRoom, start, end, exceptId: id });
+      const courtTrialIds = await this.deps.trials.idsInCourt(trial.court, trial.courtCountry);
+      await assertFree({ witnessId: current.witnessId, judgeUserIds, courtRoom, courtTrialIds, start, end, exceptId: id });
       const set = { ...input, start, end, year: start.getUTCFullYear(), participants, judgeUserIds, courtRoom };
       const updated = await SessionModel.findOneAndUpdate({ _id: current._id, status: 'scheduled' }, { $set: set }, { new: true }).lean<SessionDoc>();
       this.#pages.invalidate();
@@ -248,7 +260,7 @@ export class SessionService {
       const current = await this.#load(id);
       const participants = current.participants.filter((p) => p.participantId !== participantId);
       if (participants.length === current.participants.length) return false;
-      const judgeUserIds = participants.filter((p) => p.role === 'judge').map((p) => p.userId);
+      const judgeUserIds = judgesOf(participants, await this.deps.trials.get(current.trialId));
       await SessionModel.updateOne({ _id: current._id }, { $set: { participants, judgeUserIds } });
       this.#pages.invalidate();
       return true;

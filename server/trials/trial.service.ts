@@ -65,6 +65,12 @@ export class TrialService {
     return { items, nextAfter: items.length === q.limit ? (items.at(-1)?.id ?? null) : null };
   }
 
+  /** Ids of the trials heard by the court `court` in `courtCountry` (its rooms are shared). */
+  async idsInCourt(court: string, courtCountry: string): Promise<string[]> {
+    const docs = await TrialModel.find({ court, courtCountry }, { _id: 1 }).lean<Pick<TrialDoc, '_id'>[]>();
+    return docs.map((d) => d._id.toHexString());
+  }
+
   async get(id: string): Promise<TrialView> {
     const doc = await TrialModel.findById(id).lean<TrialDoc>();
     if (!doc) throw new NotFoundError({ message: 'No such trial.' });

@@ -46,6 +46,30 @@ describe('session routes', () => {
     expect(res.body.error.code).to.equal('judge_double_booked');
   });
 
+  it('POST /api/sessions: a room name clashes only within one court, and the trial\'s presiding judge is booked without being listed', async () => {
+    const trial = async (court: string, judgeId: string) =>
+      (await request(svc.url).post('/api/trials').set('Authorization', bearer(sc.admin.token))
+        .send({ caseNumber: `K-${Math.random().toString(16).slice(2, 10)}`, court, courtCountry: 'MK', judgeId, prosecutorIds: [sc.users.prosecutor.id], defendants: [{ name: 'D' }], charges: ['humanTrafficking'] }).expect(201)).body.id as string;
+    const otherJudge = (await request(svc.url).post('/api/users').set('Authorization', bearer(sc.admin.token))
+      .send({ username: `judge.${Math.random().toString(16).slice(2, 8)}`, password: 'a-long-enough-password', role: 'judge', displayName: 'Another judge' }).expect(201)).body.id as string;
+    const room = `Hall ${Math.random()}`;
+    const [bitola, bitolaToo, skopje] = [await trial('Basic Court Bitola', otherJudge), await trial('Basic Court Bitola', otherJudge), await trial('Basic Court Skopje I', sc.users.judge.id)];
+    await book({ trialId: bitola, witnessId: await otherWitness(), courtRoom: room, start: hours(50), end: hours(51) }).expect(201);
+    // Same name, another court: free. Same court, another trial: the room is taken.
+    const sameNameElsewhere = await book({ trialId: skopje, witnessId: await otherWitness(), courtRoom: room, start: hours(50), end: hours(51) });
+    expect(sameNameElsewhere.status, JSON.stringify(sameNameElsewhere.body)).to.equal(201);
+    const sameCourt = await book({ trialId: bitolaToo, witnessId: await otherWitness(), courtRoom: room, start: hours(50.5), end: hours(51.5) }).expect(409);
+    expect(sameCourt.body.error.code).to.equal('court_room_double_booked');
+    // Bitola's presiding judge, never listed as a participant, is busy at 50–51 in any room.
+    const judgeBusy = await book({ trialId: bitolaToo, witnessId: await otherWitness(), start: hours(50.5), end: hours(51.5) }).expect(409);
+    expect(judgeBusy.body.error.code).to.equal('judge_double_booked');
+  });
+
+  it('POST /api/sessions answers 400 naming body.trialId for a trial that does not exist, and writes nothing', async () => {
+    const res = await book({ trialId: '0123456789abcdef01234567', witnessId: await otherWitness(), start: hours(60), end: hours(61) }).expect(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('body.trialId');
+  });
+
   it('POST /api/sessions accepts the same witness right after the window, and after a cancellation', async () => {
     await book({ start: hours(1), end: hours(2) }).expect(201);
     await request(svc.url).post(`/api/sessions/${sc.sessionId}/status`).set('Authorization', bearer(sc.users.prosecutor.token)).send({ status: 'cancelled' }).expect(200);
