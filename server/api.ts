@@ -62,7 +62,7 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
 
   const kit = new RouteKit((header) => auth.authenticateHeader(header));
   authRoutes(kit, auth);
-  witnessRoutes(kit, witnesses);
+  witnessRoutes(kit, witnesses, audit);
   trialRoutes(kit, trials);
   sessionRoutes(kit, sessions, invitations);
   sentenceRoutes(kit, sentences);

@@ -36,6 +36,11 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   readonly status?: number;
   /** Extra response media types (besides JSON), for the OpenAPI document. */
   readonly produces?: readonly string[];
+  /**
+   * Called when an authenticated caller's role is refused, before the 403 is sent, for routes
+   * whose refusals must leave a record (identity reads). `params` is undefined when invalid.
+   */
+  readonly onForbidden?: (refusal: { readonly actor: Principal; readonly params: Out<P> | undefined }) => Promise<void>;
   handle(ctx: RouteContext<Out<P>, Out<Q>, Out<B>>): Promise<unknown>;
 }
 
@@ -83,7 +88,10 @@ export class RouteKit {
     });
     const register = this.router[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'].bind(this.router);
     register(path, async (req: Request, res: Response) => {
-      const principal = await this.#check(access, req.headers.authorization);
+      const principal = await this.#check(access, req.headers.authorization, async (actor) => {
+        const parsed = spec.params?.safeParse(req.params);
+        await spec.onForbidden?.({ actor, params: parsed?.success ? (parsed.data as Out<P>) : undefined });
+      });
       refuseOperatorKeys({ body: req.body, query: req.query, params: req.params });
       const ctx = {
         params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
@@ -103,10 +111,13 @@ export class RouteKit {
     });
   }
 
-  async #check(access: Access, authorization: string | undefined): Promise<Principal | undefined> {
+  async #check(access: Access, authorization: string | undefined, onForbidden: (actor: Principal) => Promise<void>): Promise<Principal | undefined> {
     if (access === 'public') return authorization ? this.authenticate(authorization).catch(() => undefined) : undefined;
     const principal = await this.authenticate(authorization);
-    if (!access.includes(principal.role)) throw new ForbiddenError();
+    if (!access.includes(principal.role)) {
+      await onForbidden(principal);
+      throw new ForbiddenError();
+    }
     return principal;
   }
 }
