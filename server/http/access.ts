@@ -28,7 +28,6 @@ const SCHEDULERS: readonly UserRole[] = ['admin', 'prosecutor'];
 const LIFECYCLE: readonly UserRole[] = ['admin', 'operator', 'judge', 'prosecutor'];
 const INVITERS: readonly UserRole[] = ['admin', 'prosecutor', 'operator'];
 const TRIAL_READERS: readonly UserRole[] = ['admin', 'staff', 'prosecutor', 'judge', 'operator', 'defence'];
-const REPORTERS: readonly UserRole[] = ['admin', 'staff', 'prosecutor'];
 
 /** Route key (`METHOD /path` relative to `/api`, express syntax) → access. */
 export const ROUTE_ACCESS = {
@@ -37,7 +36,7 @@ export const ROUTE_ACCESS = {
   'GET /auth/me': ALL,
   'POST /users': ADMIN,
   'GET /users': ADMIN,
-  'GET /users/directory': INVITERS,
+  'GET /users/directory': SCHEDULERS,
   'GET /users/:id': ADMIN,
   'PATCH /users/:id': ADMIN,
   'POST /witnesses': PROGRAMME,
@@ -60,7 +59,7 @@ export const ROUTE_ACCESS = {
   'DELETE /sessions/:id/invitations/:invitationId': INVITERS,
   'POST /sentences': SCHEDULERS,
   'GET /sentences': ['admin', 'staff', 'prosecutor', 'judge'],
-  'GET /reports/summary': REPORTERS,
+  'GET /reports/summary': PROGRAMME,
   'GET /audit': ADMIN,
   'GET /audit/verify': ADMIN,
 } as const satisfies Record<string, Access>;
