@@ -50,7 +50,7 @@ export class InvitationService {
   constructor(private readonly deps: { readonly sessions: SessionService; readonly witnesses: WitnessService; readonly audit: AuditLog }) {}
 
   async issue(sessionId: string, input: InvitationInput, actor: Principal): Promise<{ invitation: InvitationView; link: string }> {
-    const session = await this.deps.sessions.loadRecord(sessionId);
+    const session = await this.deps.sessions.loadManaged(sessionId, actor);
     if (session.status === 'ended' || session.status === 'cancelled') throw new InvalidStateError({ message: 'The session is over.', code: 'session_over' });
     const displayName = input.role === 'witness' ? ((await this.deps.witnesses.codenames([session.witnessId])).get(session.witnessId) ?? 'Witness') : (input.displayName ?? input.role);
     const token = randomBytes(32).toString('base64url');
@@ -69,13 +69,14 @@ export class InvitationService {
     return { invitation, link: `/join#token=${token}` };
   }
 
-  async list(sessionId: string): Promise<{ items: InvitationView[] }> {
-    await this.deps.sessions.loadRecord(sessionId);
+  async list(sessionId: string, actor: Principal): Promise<{ items: InvitationView[] }> {
+    await this.deps.sessions.loadManaged(sessionId, actor);
     const docs = await InvitationModel.find({ sessionId }).sort({ _id: 1 }).lean<InvitationDoc[]>();
     return { items: docs.map(toView) };
   }
 
   async revoke(sessionId: string, invitationId: string, actor: Principal): Promise<void> {
+    await this.deps.sessions.loadManaged(sessionId, actor);
     const doc = await InvitationModel.findOneAndUpdate({ _id: new mongoose.Types.ObjectId(invitationId), sessionId }, { $set: { revokedAt: new Date() } }, { new: true }).lean<InvitationDoc>();
     if (!doc) throw new NotFoundError({ message: 'No such invitation.' });
     await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.revoke', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId } });

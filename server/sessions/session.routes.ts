@@ -31,7 +31,7 @@ export function sessionRoutes(kit: RouteKit, sessions: SessionService, invitatio
       return invitations.issue(params.id, body, actor());
     },
   });
-  kit.add({ key: 'GET /sessions/:id/invitations', tag: 'sessions', summary: "Lists a session's invitations (never tokens).", params: idParams, handle: ({ params }) => invitations.list(params.id) });
+  kit.add({ key: 'GET /sessions/:id/invitations', tag: 'sessions', summary: "Lists a session's invitations (never tokens).", params: idParams, handle: ({ params, actor }) => invitations.list(params.id, actor()) });
   kit.add({
     key: 'DELETE /sessions/:id/invitations/:invitationId',
     tag: 'sessions',

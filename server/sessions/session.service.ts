@@ -126,6 +126,9 @@ export class SessionService {
     if (!witness || witness.archived) details.push({ path: 'body.witnessId', message: 'must be the id of a current witness' });
     if (trial && trial.courtCountry !== input.courtCountry) details.push({ path: 'body.courtCountry', message: "must be the trial's court country" });
     if (!trial || details.length > 0) throw new ValidationError({ message: 'The request is not valid.', details });
+    if (actor.role === 'prosecutor' && !trial.prosecutorIds.includes(actor.userId)) {
+      throw new ForbiddenError({ message: 'You may only schedule sessions of your own trials.', code: 'not_your_trial' });
+    }
     const participants = await this.#participants(input.participants);
     const judgeUserIds = judgesOf(participants, trial);
     const courtTrialIds = await this.deps.trials.idsInCourt(trial.court, trial.courtCountry);
@@ -159,6 +162,22 @@ export class SessionService {
   /** The raw record (for room access and invitations). */
   loadRecord(id: string): Promise<SessionDoc> {
     return this.#load(id);
+  }
+
+  /**
+   * The session, if `actor` may manage it (change, move on, invite to): admins and courtroom
+   * operators any session; a judge the sessions they sit in or preside; a prosecutor the
+   * sessions of their own trials, or that they created or take part in. Others get 404 when
+   * they cannot even see the session, 403 otherwise.
+   */
+  async loadManaged(id: string, actor: Principal): Promise<SessionDoc> {
+    const doc = await this.#load(id);
+    if (actor.role === 'admin' || actor.role === 'operator') return doc;
+    const takesPart = doc.participants.some((p) => p.userId === actor.userId);
+    if (actor.role === 'judge' && (takesPart || doc.judgeUserIds.includes(actor.userId))) return doc;
+    if (actor.role === 'prosecutor' && (takesPart || doc.createdBy === actor.userId || (await this.deps.trials.get(doc.trialId)).prosecutorIds.includes(actor.userId))) return doc;
+    if (!SEES_ALL_SESSIONS.includes(actor.role) && !takesPart) throw new NotFoundError({ message: 'No such session.' });
+    throw new ForbiddenError({ message: 'You may only manage sessions of your own trials or hearings.', code: 'not_your_session' });
   }
 
   /** Sessions the caller may see, in creation (_id) order, paged by the last id. */
@@ -198,7 +217,7 @@ export class SessionService {
 
   async update(id: string, input: UpdateSessionInput, actor: Principal): Promise<SessionRecordView> {
     const doc = await this.#booking.run(async () => {
-      const current = await this.#load(id);
+      const current = await this.loadManaged(id, actor);
       if (current.status !== 'scheduled') throw new InvalidStateError({ message: 'Only a scheduled session can be changed.', code: 'session_not_scheduled' });
       const start = input.start ? new Date(input.start) : current.start;
       const end = input.end ? new Date(input.end) : current.end;
@@ -228,7 +247,8 @@ export class SessionService {
    */
   async transition(id: string, to: SessionStatus, actor: Principal | AuditActor): Promise<SessionDoc> {
     if ('userId' in actor && actor.role === 'prosecutor' && to !== 'cancelled') throw new ForbiddenError({ message: 'Prosecutors may only cancel a session.' });
-    const current = await this.#load(id);
+    // Over HTTP the caller must be one who manages this session; a room's chair was checked there.
+    const current = 'userId' in actor ? await this.loadManaged(id, actor) : await this.#load(id);
     const from = current.status as SessionStatus;
     if (!TRANSITIONS[from].includes(to)) throw new InvalidStateError({ message: `A ${from} session cannot become ${to}.`, code: 'invalid_transition' });
     const updated = await SessionModel.findOneAndUpdate({ _id: current._id, status: from }, { $set: { status: to } }, { new: true }).lean<SessionDoc>();

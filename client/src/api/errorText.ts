@@ -20,9 +20,13 @@ const BY_CODE: ReadonlyMap<string, string> = new Map([
   ['bad_credentials', e.badCredentials],
   ['session_required', e.sessionRequired],
   ['invalid_invitation', e.invalidInvitation],
+  ['invitation_used', e.invitationUsed],
+  ['device_key_required', e.deviceKeyRequired],
   // 403
   ['forbidden', e.forbidden],
   ['control_forbidden', e.controlForbidden],
+  ['not_your_session', e.notYourSession],
+  ['not_your_trial', e.notYourTrial],
   ['not_admitted', e.notAdmitted],
   ['publish_forbidden', e.publishForbidden],
   ['consume_forbidden', e.consumeForbidden],

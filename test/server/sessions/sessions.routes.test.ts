@@ -65,6 +65,24 @@ describe('session routes', () => {
     expect(judgeBusy.body.error.code).to.equal('judge_double_booked');
   });
 
+  it('a prosecutor manages only sessions of their own trials, a judge only their own hearings (403/404, nothing changes)', async () => {
+    const other = await createScenario(svc); // its own prosecutor, judge and trial
+    const outsider = bearer(other.users.prosecutor.token);
+    const s = `/api/sessions/${sc.sessionId}`;
+    expect((await book({ witnessId: await otherWitness(), start: hours(70), end: hours(71) }, other.users.prosecutor.token).expect(403)).body.error.code).to.equal('not_your_trial');
+    expect((await request(svc.url).patch(s).set('Authorization', outsider).send({ courtRoom: 'Moved' }).expect(403)).body.error.code).to.equal('not_your_session');
+    await request(svc.url).post(`${s}/status`).set('Authorization', outsider).send({ status: 'cancelled' }).expect(403);
+    await request(svc.url).post(`${s}/invitations`).set('Authorization', outsider).send({ role: 'public' }).expect(403);
+    await request(svc.url).get(`${s}/invitations`).set('Authorization', outsider).expect(403);
+    // A judge who does not sit in it cannot even see it.
+    await request(svc.url).post(`${s}/status`).set('Authorization', bearer(other.users.judge.token)).send({ status: 'lobby' }).expect(404);
+    const after = await request(svc.url).get(s).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
+    expect(after.body).to.include({ status: 'scheduled' });
+    expect(after.body.courtRoom).to.not.equal('Moved');
+    // The trial's own prosecutor may.
+    await request(svc.url).get(`${s}/invitations`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
+  });
+
   it('POST /api/sessions answers 400 naming body.trialId for a trial that does not exist, and writes nothing', async () => {
     const res = await book({ trialId: '0123456789abcdef01234567', witnessId: await otherWitness(), start: hours(60), end: hours(61) }).expect(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('body.trialId');
