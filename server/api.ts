@@ -30,8 +30,11 @@ export interface Api {
   readonly router: Router;
   /** What live rooms need from the records domains. */
   readonly roomAccess: RoomAccess;
-  /** Waits for queued writes (the audit chain) to reach the database; called at shutdown. */
-  drain(): Promise<void>;
+  /**
+   * Waits (at most `ms`) for handlers still running — also those whose client has hung up —
+   * and then for queued writes (the audit chain) to reach the database; called at shutdown.
+   */
+  drain(ms: number): Promise<void>;
 }
 
 /** Creates every model's indexes (autoIndex is off: FerretDB builds them explicitly at start). */
@@ -69,5 +72,12 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   reportRoutes(kit, reports);
   auditRoutes(kit, audit);
   openApiRoutes(kit);
-  return { router: kit.router, roomAccess: createRoomAccess({ auth, sessions, invitations, audit }), drain: () => audit.drain() };
+  return {
+    router: kit.router,
+    roomAccess: createRoomAccess({ auth, sessions, invitations, audit }),
+    drain: async (ms) => {
+      await kit.settled(ms);
+      await audit.drain();
+    },
+  };
 }

@@ -108,7 +108,7 @@ export class Service {
     clearTimeout(grace);
     this.httpServer.closeAllConnections();
     await httpClosed;
-    await this.api.drain();
+    await this.api.drain(SHUTDOWN_GRACE_MS);
     log.info('closeService() closing media workers');
     this.media.close();
     log.info('closeService() closing database');

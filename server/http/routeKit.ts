@@ -65,8 +65,17 @@ export type Authenticator = (authorization: string | undefined) => Promise<Princ
 export class RouteKit {
   readonly router = Router();
   readonly routes: RegisteredRoute[] = [];
+  /** Handlers still running, even for requests whose client has gone (shutdown waits for them). */
+  readonly #running = new Set<Promise<void>>();
 
   constructor(private readonly authenticate: Authenticator) {}
+
+  /** Resolves once every handler running now has finished, or after `ms`. */
+  async settled(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#running]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
 
   /** Registers one route; its key must be in `ROUTE_ACCESS`. */
   add<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
@@ -87,28 +96,36 @@ export class RouteKit {
       produces: spec.produces ?? [],
     });
     const register = this.router[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'].bind(this.router);
-    register(path, async (req: Request, res: Response) => {
-      const principal = await this.#check(access, req.headers.authorization, async (actor) => {
-        const parsed = spec.params?.safeParse(req.params);
-        await spec.onForbidden?.({ actor, params: parsed?.success ? (parsed.data as Out<P>) : undefined });
-      });
-      refuseOperatorKeys({ body: req.body, query: req.query, params: req.params });
-      const ctx = {
-        params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
-        query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Out<Q>,
-        body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Out<B>,
-        req,
-        res,
-        actor: (): Principal => {
-          if (!principal) throw new UnauthorizedError();
-          return principal;
-        },
-      };
-      const result = await spec.handle(ctx);
-      if (res.headersSent) return;
-      if (result === undefined) res.status(204).end();
-      else res.status(spec.status ?? 200).json(result);
+    register(path, (req: Request, res: Response) => {
+      const work = this.#serve(spec, access, req, res);
+      this.#running.add(work);
+      const done = () => void this.#running.delete(work);
+      work.then(done, done);
+      return work;
     });
+  }
+
+  async #serve<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(spec: RouteSpec<P, Q, B>, access: Access, req: Request, res: Response): Promise<void> {
+    const principal = await this.#check(access, req.headers.authorization, async (actor) => {
+      const parsed = spec.params?.safeParse(req.params);
+      await spec.onForbidden?.({ actor, params: parsed?.success ? (parsed.data as Out<P>) : undefined });
+    });
+    refuseOperatorKeys({ body: req.body, query: req.query, params: req.params });
+    const ctx = {
+      params: (spec.params ? parseInput(spec.params, req.params, 'params') : undefined) as Out<P>,
+      query: (spec.query ? parseInput(spec.query, req.query, 'query') : undefined) as Out<Q>,
+      body: (spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined) as Out<B>,
+      req,
+      res,
+      actor: (): Principal => {
+        if (!principal) throw new UnauthorizedError();
+        return principal;
+      },
+    };
+    const result = await spec.handle(ctx);
+    if (res.headersSent) return;
+    if (result === undefined) res.status(204).end();
+    else res.status(spec.status ?? 200).json(result);
   }
 
   async #check(access: Access, authorization: string | undefined, onForbidden: (actor: Principal) => Promise<void>): Promise<Principal | undefined> {
