@@ -1,9 +1,9 @@
 /**
  * `npm run identity:rotate`: re-encrypts every protected identity sealed with an earlier key
  * (listed in IDENTITY_PREVIOUS_KEYS) under the current IDENTITY_KEY, on MONGODB_URI or the
- * embedded database in DATA_DIR. Safe while the service runs (a record changed meanwhile is left
- * as it is: it already carries the current key). Once it reports nothing left, the earlier keys
- * can be removed from the configuration.
+ * embedded database in DATA_DIR. Run it while the service is stopped: FerretDB's conditional
+ * writes are not atomic, so a witness updated meanwhile could be overwritten. Once it reports
+ * nothing left, the earlier keys can be removed from the configuration.
  */
 import { loadConfig } from '../config/index.js';
 import { AuditLog } from '../server/audit/index.js';

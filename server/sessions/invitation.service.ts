@@ -11,7 +11,7 @@ import type { Principal } from '../http/access.js';
 import type { WitnessService } from '../witnesses/index.js';
 import { isDuplicateKey } from '../db/duplicateKey.js';
 import { InvitationClaimModel, InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
-import type { InvitationInput, InvitationView } from './session.schemas.js';
+import { INVITATION_ROLES, type InvitationInput, type InvitationView } from './session.schemas.js';
 import { INVITATION_LEAD_MS, type SessionService } from './session.service.js';
 
 export { INVITATION_LEAD_MS };
@@ -112,7 +112,8 @@ export class InvitationService {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw invalid();
     if (!deviceKey || !DEVICE_KEY.test(deviceKey)) throw new UnauthorizedError({ message: 'An invitation must be presented with a device key.', code: 'device_key_required' });
     const doc = await InvitationModel.findOne({ tokenHash: hashToken(token) }).lean<InvitationDoc>();
-    if (!doc) throw invalid();
+    // A link can never confer an account holder's role, whenever it was issued.
+    if (!doc || !(INVITATION_ROLES as readonly string[]).includes(doc.role)) throw invalid();
     const fail = async (reason: string, err: Error): Promise<never> => {
       await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${doc._id.toHexString()}`, outcome: 'failure', details: { reason } });
       throw err;

@@ -166,16 +166,20 @@ export class SessionService {
 
   /**
    * The session, if `actor` may manage it (change, move on, invite to): admins and courtroom
-   * operators any session; a judge the sessions they sit in or preside; a prosecutor the
-   * sessions of their own trials, or that they created or take part in. Others get 404 when
-   * they cannot even see the session, 403 otherwise.
+   * operators any session; a judge the sessions they sit in or the trial they preside now; a
+   * prosecutor the sessions of the trials they prosecute now (read from the current trial, so a
+   * reassignment takes effect at once). Others get 404 when they cannot even see the session,
+   * 403 otherwise.
    */
   async loadManaged(id: string, actor: Principal): Promise<SessionDoc> {
     const doc = await this.#load(id);
     if (actor.role === 'admin' || actor.role === 'operator') return doc;
     const takesPart = doc.participants.some((p) => p.userId === actor.userId);
-    if (actor.role === 'judge' && (takesPart || doc.judgeUserIds.includes(actor.userId))) return doc;
-    if (actor.role === 'prosecutor' && (takesPart || doc.createdBy === actor.userId || (await this.deps.trials.get(doc.trialId)).prosecutorIds.includes(actor.userId))) return doc;
+    if (actor.role === 'judge' || actor.role === 'prosecutor') {
+      const trial = await this.deps.trials.get(doc.trialId);
+      if (actor.role === 'judge' && (takesPart || trial.judgeId === actor.userId)) return doc;
+      if (actor.role === 'prosecutor' && trial.prosecutorIds.includes(actor.userId)) return doc;
+    }
     if (!SEES_ALL_SESSIONS.includes(actor.role) && !takesPart) throw new NotFoundError({ message: 'No such session.' });
     throw new ForbiddenError({ message: 'You may only manage sessions of your own trials or hearings.', code: 'not_your_session' });
   }

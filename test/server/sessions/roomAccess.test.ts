@@ -80,6 +80,15 @@ describe('RoomAccess (sessions domain)', () => {
     expect(audit.body.items.map((e: { outcome: string }) => e.outcome).sort()).to.deep.equal(['failure', 'success']);
   });
 
+  it('an invitation stored with an account holder\'s role (issued before roles were restricted) is refused at use', async () => {
+    await openLobby();
+    const { InvitationModel } = await import('../../../server/sessions/session.model.js');
+    const { hashToken } = await import('../../../server/sessions/invitation.service.js');
+    const token = 'O'.repeat(43);
+    await InvitationModel.create({ sessionId: sc.sessionId, role: 'operator', participantId: 'legacy-operator-link', displayName: 'operator', tokenHash: hashToken(token), validFrom: new Date(Date.now() - 3600_000), validUntil: new Date(Date.now() + 3600_000), createdBy: sc.users.prosecutor.id });
+    expect(await rejects(access().authenticate({ token, deviceKey: DEVICE_A }))).to.include({ status: 401, code: 'invalid_invitation' });
+  });
+
   it('two devices racing to use one invitation: exactly one wins', async () => {
     await openLobby();
     const inv = sc.invitations[0]!;
