@@ -11,6 +11,7 @@ import type { Principal } from '../http/access.js';
 import type { WitnessService } from '../witnesses/index.js';
 import { isDuplicateKey } from '../db/duplicateKey.js';
 import { InvitationClaimModel, InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
+import { Listeners } from './listeners.js';
 import { INVITATION_ROLES, type InvitationInput, type InvitationView } from './session.schemas.js';
 import { INVITATION_LEAD_MS, type SessionService } from './session.service.js';
 
@@ -45,7 +46,7 @@ const DEVICE_KEY = /^[A-Za-z0-9_-]{22,128}$/;
 
 /** Issues, lists, revokes and redeems invitations. */
 export class InvitationService {
-  readonly #revoked = new Set<(e: { sessionId: string; participantId: string }) => void>();
+  readonly #revoked = new Listeners<{ sessionId: string; participantId: string }>();
 
   constructor(private readonly deps: { readonly sessions: SessionService; readonly witnesses: WitnessService; readonly audit: AuditLog }) {}
 
@@ -81,19 +82,12 @@ export class InvitationService {
     if (!doc) throw new NotFoundError({ message: 'No such invitation.' });
     await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.revoke', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId } });
     // Whoever is in the room on this link leaves it now, not only at their next reconnect.
-    for (const l of this.#revoked) {
-      try {
-        l({ sessionId, participantId: doc.participantId });
-      } catch {
-        // A failing listener (a room) must not fail the revocation that already happened.
-      }
-    }
+    this.#revoked.emit({ sessionId, participantId: doc.participantId });
   }
 
   /** Calls `listener` after each revocation through the API. */
   onRevoked(listener: (e: { sessionId: string; participantId: string }) => void): () => void {
-    this.#revoked.add(listener);
-    return () => this.#revoked.delete(listener);
+    return this.#revoked.add(listener);
   }
 
   /** Revokes the invitation behind a participant id; false when there is none. */

@@ -13,6 +13,7 @@ import type { ParticipantRole, ProtectiveMeasure, SessionStatus, SessionView } f
 import type { TrialService } from '../trials/index.js';
 import type { WitnessService } from '../witnesses/index.js';
 import { BookingQueue, assertFree } from './booking.js';
+import { Listeners } from './listeners.js';
 import { InvitationModel, SessionModel, type SessionDoc } from './session.model.js';
 import type { CreateSessionInput, ParticipantView, SessionListQuery, SessionRecordView, UpdateSessionInput } from './session.schemas.js';
 
@@ -84,7 +85,7 @@ export class SessionService {
   readonly #booking = new BookingQueue();
   /** Pages of `list()`: FerretDB needs ~5 ms even for an unfiltered page, so reads share them. */
   readonly #pages = new ReadCache<SessionPage>(SESSION_LIST_CACHE_MS);
-  readonly #listeners = new Set<(s: SessionView) => void>();
+  readonly #listeners = new Listeners<SessionView>();
 
   constructor(
     private readonly deps: {
@@ -298,19 +299,10 @@ export class SessionService {
   }
 
   subscribe(listener: (s: SessionView) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   #emit(doc: SessionDoc): void {
-    const view = toSessionView(doc);
-    for (const l of this.#listeners) {
-      // A failing listener (a room) must not undo or fail the change that already happened.
-      try {
-        l(view);
-      } catch {
-        /* the room layer logs its own failures */
-      }
-    }
+    this.#listeners.emit(toSessionView(doc));
   }
 }
