@@ -2,7 +2,7 @@
 import { SentenceModel } from '../sentences/index.js';
 import { SessionModel } from '../sessions/index.js';
 import { ReportCounterModel, ReportStateModel, WitnessMarkModel } from './report.model.js';
-import { isDuplicateKey } from '../db/duplicateKey.js';
+import { insertOnce, isDuplicateKey } from '../db/duplicateKey.js';
 
 /** Pair label for records without one. */
 export const UNKNOWN_PAIR = 'unknown';
@@ -24,11 +24,7 @@ export async function increment(year: number, countryPair: string | null, inc: I
 
 /** Marks a witness as having testified in (year, pair); repeats are ignored. */
 export async function markWitness(year: number, countryPair: string, witnessId: string): Promise<void> {
-  try {
-    await WitnessMarkModel.create({ year, countryPair, witnessId });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
+  await insertOnce(() => WitnessMarkModel.create({ year, countryPair, witnessId }));
 }
 
 type Totals = Required<Increments> & { year: number; countryPair: string };

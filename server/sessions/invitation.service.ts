@@ -9,7 +9,7 @@ import { userActor, type AuditLog } from '../audit/index.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, UnauthorizedError } from '../errors.js';
 import type { Principal } from '../http/access.js';
 import type { WitnessService } from '../witnesses/index.js';
-import { isDuplicateKey } from '../db/duplicateKey.js';
+import { insertOnce } from '../db/duplicateKey.js';
 import { InvitationClaimModel, InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
 import { Listeners } from './listeners.js';
 import { INVITATION_ROLES, type InvitationInput, type InvitationView } from './session.schemas.js';
@@ -123,7 +123,7 @@ export class InvitationService {
     if (!doc.usedAt) {
       // Waiting for the court to open the room does not use the link up.
       if (session.status === 'scheduled') throw new InvalidStateError({ message: 'The room is not open yet: it opens when the court opens the lobby.', code: 'room_not_open' });
-      if (await this.#claim(invitationId, device, now)) {
+      if (await insertOnce(() => InvitationClaimModel.create({ invitationId, deviceHash: device, at: now }))) {
         await InvitationModel.updateOne({ _id: doc._id }, { $set: { usedAt: now } });
         await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId: doc.sessionId } });
         return { invitation: doc, session };
@@ -133,16 +133,5 @@ export class InvitationService {
     const claim = await InvitationClaimModel.findOne({ invitationId }).lean();
     if (claim?.deviceHash !== device) return fail('used_elsewhere', usedElsewhere());
     return { invitation: doc, session };
-  }
-
-  /** True when this call made the first use of the invitation. */
-  async #claim(invitationId: string, deviceHash: string, at: Date): Promise<boolean> {
-    try {
-      await InvitationClaimModel.create({ invitationId, deviceHash, at });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
   }
 }
