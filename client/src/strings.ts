@@ -337,7 +337,6 @@ export const en = {
     ownPreview: 'You',
     waitingForCourt: 'Waiting for the court’s picture…',
     refused: 'This link cannot be used. It may have expired, been withdrawn or already been used.',
-    usedElsewhere: 'This link has already been used on another device. Ask the court for a new link.',
     notOpenYet: 'The session has not opened yet. Keep this page open: it connects by itself.',
     notValidYet: 'It is a little early. Keep this page open: it connects by itself shortly before the session.',
   },

@@ -18,10 +18,8 @@ const NOT_YET: Record<string, string> = {
 /** How long to wait before trying a "not yet" handshake again. */
 const RETRY_MS = 5000;
 
-/** Refusals with a sentence of our own. */
+/** Refusals worded for the room page; every other code gets its sentence from `sentenceForCode`. */
 const REFUSALS: Record<string, string> = {
-  invalid_invitation: t.join.refused,
-  invitation_used: t.join.usedElsewhere,
   session_over: t.join.ended,
   not_admitted: t.join.denied,
 };
