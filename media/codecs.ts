@@ -2,7 +2,7 @@
 import type { types } from './mediasoup.js';
 
 /** Codecs every testimony router offers: Opus for speech, VP8 and H264 for video. */
-export const ROUTER_MEDIA_CODECS: types.RtpCodecCapability[] = [
+export const ROUTER_MEDIA_CODECS: types.RouterRtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 800 } },
   {

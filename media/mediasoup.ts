@@ -1,5 +1,5 @@
 /**
- * Loads mediasoup. mediasoup 3.8 reads MEDIASOUP_WORKER_BIN once, when its module is first
+ * Loads mediasoup. mediasoup reads MEDIASOUP_WORKER_BIN once, when its module is first
  * evaluated, so the configured path must be in place before the dynamic import.
  */
 import type * as Mediasoup from 'mediasoup';

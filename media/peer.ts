@@ -1,20 +1,15 @@
 /**
- * One participant's media inside a room: their WebRTC transports, producers and consumers.
- * A Peer knows nothing about policy; the Room asks it to do things only after checking.
+ * One participant's media inside a room: at most one send and one receive WebRTC transport, at
+ * most one producer per kind, and the consumers the room decided to give them. A Peer knows
+ * nothing about policy; the Room asks it to do things only after checking.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { InvalidStateError, NotFoundError } from '../server/errors.js';
-import type { ParticipantRole } from '../server/signaling/ports.js';
+import { InvalidStateError, NotFoundError } from '../common/errors.js';
+import type { MediaKind, ParticipantRole } from '../common/vocabulary.js';
 import type { types } from './mediasoup.js';
 import { TRANSPORT_LIMITS } from './codecs.js';
-import type { MediaKind } from './policy.js';
-
-/** Where transports listen and which IP they announce. */
-export interface ListenSettings {
-  readonly listenIp: string;
-  readonly announcedIp: string | undefined;
-}
+import type { Listening } from './policy.js';
 
 /** What a client needs to build its side of a transport (server address only, never a peer's). */
 export interface TransportParams {
@@ -24,14 +19,23 @@ export interface TransportParams {
   readonly dtlsParameters: types.DtlsParameters;
 }
 
-/** What a client needs to build a consumer. */
-export interface ConsumerParams {
-  readonly id: string;
-  readonly producerId: string;
-  readonly kind: MediaKind;
-  readonly rtpParameters: types.RtpParameters;
-  readonly producerPaused: boolean;
+/** What every transport and producer of a peer carries in its appData. */
+export interface PeerAppData extends types.AppData {
+  readonly peerId: string;
 }
+interface TransportAppData extends PeerAppData {
+  readonly direction: 'send' | 'recv';
+}
+/** Which variant of whose stream a consumer is. */
+export interface ConsumerMeta {
+  readonly variant: 'raw' | 'masked';
+  readonly sourceProducerId: string;
+  readonly preview: boolean;
+  /** Floor audio played quietly under the interpretation the peer chose. */
+  readonly ducked: boolean;
+}
+/** What a consumer carries in its appData. */
+export type ConsumerAppData = PeerAppData & ConsumerMeta;
 
 /** Events of a peer, re-emitted by the room with the peer's id. */
 export interface PeerEvents {
@@ -43,11 +47,15 @@ export interface PeerEvents {
 
 export class Peer extends EventEmitter<PeerEvents> {
   #closed = false;
-  readonly transports = new Map<string, types.WebRtcTransport>();
-  readonly producers = new Map<string, types.Producer>();
-  readonly consumers = new Map<string, types.Consumer>();
-  /** Set by the client once its device is loaded; needed before it can consume. */
+  readonly transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
+  readonly producers = new Map<string, types.Producer<PeerAppData>>();
+  readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
+  /** Set by the client once its device is loaded; needed before it can receive. */
   rtpCapabilities: types.RtpCapabilities | undefined;
+  /** What the participant listens to under simultaneous interpretation. */
+  listening: Listening = 'floor';
+  /** Per producer, the consumers of it offered in a row that the client did not set up (until one it did). */
+  readonly failedOffers = new Map<string, number>();
 
   constructor(
     readonly id: string,
@@ -62,24 +70,37 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.#closed;
   }
 
-  /** Creates a WebRTC transport on `router`. */
-  async createTransport(router: types.Router, listen: ListenSettings, direction: 'send' | 'recv'): Promise<TransportParams> {
+  /** The open transport of `direction`, if any. */
+  transportFor(direction: 'send' | 'recv'): types.WebRtcTransport<TransportAppData> | undefined {
+    return [...this.transports.values()].find((t) => t.appData.direction === direction && !t.closed);
+  }
+
+  /**
+   * Creates a WebRTC transport on `router`, listening on its worker's shared `webRtcServer`. A
+   * peer has one transport per direction: a new one replaces the old (with what it carried).
+   */
+  async createTransport(router: types.Router, webRtcServer: types.WebRtcServer, direction: 'send' | 'recv'): Promise<TransportParams> {
     this.#assertOpen();
-    const transport = await router.createWebRtcTransport({
-      listenIps: [{ ip: listen.listenIp, announcedIp: listen.announcedIp }],
+    this.transportFor(direction)?.close();
+    const transport = await router.createWebRtcTransport<TransportAppData>({
+      webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: TRANSPORT_LIMITS.initialAvailableOutgoingBitrate,
       appData: { peerId: this.id, direction },
     });
+    if (this.#closed) {
+      transport.close();
+      this.#assertOpen();
+    }
     if (direction === 'send') await transport.setMaxIncomingBitrate(TRANSPORT_LIMITS.maxIncomingBitrate);
     this.transports.set(transport.id, transport);
     transport.observer.once('close', () => this.transports.delete(transport.id));
     return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
   }
 
-  transport(id: string): types.WebRtcTransport {
+  transport(id: string): types.WebRtcTransport<TransportAppData> {
     const t = this.transports.get(id);
     if (!t) throw new NotFoundError({ message: 'No such transport.', code: 'transport_not_found' });
     return t;
@@ -94,14 +115,18 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.transport(id).restartIce();
   }
 
-  async produce(transportId: string, kind: MediaKind, rtpParameters: types.RtpParameters): Promise<types.Producer> {
-    const producer = await this.transport(transportId).produce({ kind, rtpParameters, appData: { peerId: this.id } });
+  /** Publishes on the send transport `transportId`; a second producer of a kind replaces the first. */
+  async produce(transportId: string, kind: MediaKind, rtpParameters: types.RtpParameters): Promise<types.Producer<PeerAppData>> {
+    const transport = this.transport(transportId);
+    if (transport.appData.direction !== 'send') throw new InvalidStateError({ message: 'Publish on your sending transport.', code: 'wrong_transport' });
+    const producer = await transport.produce<PeerAppData>({ kind, rtpParameters, appData: { peerId: this.id } });
+    for (const old of this.producers.values()) if (old.kind === kind) old.close();
     this.producers.set(producer.id, producer);
     producer.observer.once('close', () => this.producers.delete(producer.id));
     return producer;
   }
 
-  producer(id: string): types.Producer {
+  producer(id: string): types.Producer<PeerAppData> {
     const p = this.producers.get(id);
     if (!p) throw new NotFoundError({ message: 'No such producer.', code: 'producer_not_found' });
     return p;
@@ -111,38 +136,27 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.producer(id).close();
   }
 
-  /** Creates a paused consumer of `producer`; the client resumes it once its track is ready. */
-  async consume(router: types.Router, transportId: string, producer: types.Producer): Promise<ConsumerParams> {
-    const transport = this.transport(transportId);
+  /** Whether the peer can receive: device loaded and a receive transport. */
+  get receiving(): boolean {
+    return !this.#closed && this.rtpCapabilities !== undefined && this.transportFor('recv') !== undefined;
+  }
+
+  /**
+   * Creates a paused consumer of `producer` on the receive transport; the room resumes it once
+   * the client has set up its side. Undefined when this device cannot decode the stream.
+   */
+  async consume(router: types.Router, producer: types.Producer, meta: ConsumerMeta): Promise<types.Consumer<ConsumerAppData> | undefined> {
+    const transport = this.transportFor('recv');
     const caps = this.rtpCapabilities;
-    if (!caps || !router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
-      throw new InvalidStateError({ message: 'This device cannot receive that stream.', code: 'cannot_consume' });
-    }
-    const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true, appData: { peerId: this.id } });
+    if (!transport || !caps || !router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) return undefined;
+    const consumer = await transport.consume<ConsumerAppData>({ producerId: producer.id, rtpCapabilities: caps, paused: true, appData: { ...meta, peerId: this.id } });
     this.consumers.set(consumer.id, consumer);
     const producerId = producer.id;
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     consumer.on('producerclose', () => this.emit('consumerClosed', { consumerId: consumer.id, producerId }));
     consumer.on('producerpause', () => this.emit('consumerPaused', { consumerId: consumer.id, producerId, paused: true }));
     consumer.on('producerresume', () => this.emit('consumerPaused', { consumerId: consumer.id, producerId, paused: false }));
-    return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters, producerPaused: consumer.producerPaused };
-  }
-
-  consumer(id: string): types.Consumer {
-    const c = this.consumers.get(id);
-    if (!c) throw new NotFoundError({ message: 'No such consumer.', code: 'consumer_not_found' });
-    return c;
-  }
-
-  /** Closes every consumer of `producerId` (policy change); returns the closed consumer ids. */
-  closeConsumersOf(producerId: string): string[] {
-    const closed: string[] = [];
-    for (const c of [...this.consumers.values()]) {
-      if (c.producerId !== producerId) continue;
-      c.close();
-      closed.push(c.id);
-    }
-    return closed;
+    return consumer;
   }
 
   /** Drops every transport (and with them producers and consumers); the peer stays. */
@@ -151,6 +165,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+    this.failedOffers.clear();
   }
 
   /** Closes all media. Idempotent. */

@@ -4,8 +4,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { ProtectiveMeasure } from '../server/signaling/ports.js';
-import type { ListenSettings } from './peer.js';
+import type { ProtectiveMeasure } from '../common/vocabulary.js';
+import type { MaskingTools } from './masking/processes.js';
 import { Room } from './room.js';
 import type { WorkerPool } from './workerPool.js';
 
@@ -22,7 +22,7 @@ export class Rooms {
 
   constructor(
     private readonly pool: WorkerPool,
-    private readonly listen: ListenSettings,
+    private readonly masking: MaskingTools | undefined,
     logger: Logger,
   ) {
     this.#log = logger.child({ module: 'rooms' });
@@ -33,6 +33,12 @@ export class Rooms {
   get(sessionId: string): Room | undefined {
     const room = this.#rooms.get(sessionId);
     return room && !room.closed ? room : undefined;
+  }
+
+  /** The room of `sessionId` once it exists, also while it is still being created. */
+  whenOpen(sessionId: string): Promise<Room> | undefined {
+    const room = this.get(sessionId);
+    return room ? Promise.resolve(room) : this.#creating.get(sessionId);
   }
 
   /** Every open room. */
@@ -57,7 +63,7 @@ export class Rooms {
 
   async #create(sessionId: string, measures: readonly ProtectiveMeasure[], onCreated: (room: Room) => void): Promise<Room> {
     if (this.#closed) throw new Error('createRoom(): rooms closed');
-    const room = await Room.create({ sessionId, measures, pool: this.pool, listen: this.listen, logger: this.#log });
+    const room = await Room.create({ sessionId, measures, pool: this.pool, masking: this.masking, logger: this.#log });
     room.once('closed', () => {
       if (this.#rooms.get(sessionId) === room) this.#rooms.delete(sessionId);
     });

@@ -1,242 +1,167 @@
 /**
- * `npm run bench:media`: prints
- *  1. time to first frame for a participant joining a live room (p50/p95 over JOINS joins,
- *     headless Chromium, real service on an embedded database);
- *  2. forwarding capacity of one mediasoup worker: the most video consumers it sustains with
- *     < 1 % loss and worker CPU < 85 %, fed by Debian's ffmpeg (VP8 RTP over a PlainTransport)
- *     and consumed by PlainTransports sending to a loopback UDP sink — no browsers.
+ * `npm run bench:media`: three systems under the same WebRTC load, one after another in one
+ * run on this machine, each with its media process pinned to one core and the load client
+ * (tools/loadclient, Pion) on another:
+ *   (a) Witness Bridge rooms through their real signalling (`/rooms`, policy, telemetry on),
+ *   (b) a bare mediasoup router on the same worker binary with the same codecs,
+ *   (c) Janus 1.1.2 VideoRoom.
+ * Per system: time to first frame of joining subscribers, then subscribers (VP8 ~600 kbit/s +
+ * Opus each) added until loss reaches 1 % or the media process 85 % of its core. Then the
+ * hearing-shaped load (rooms of 8) on Witness Bridge, a subscriber behind 150 ms / 3 % loss with
+ * a 2 s outage, and the time to first frame in headless Chromium.
+ *
+ * `--smoke`: tiny sizes, a few seconds per part, to prove the script works (`npm test` runs it);
+ * its figures mean nothing. `--only=systems,hearing,network,browser,masking` picks parts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
-import { Worker } from 'node:worker_threads';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { execFileSync } from 'node:child_process';
+import { maskingBenchmark } from './bench-media/masking.js';
 import { loadConfig } from '../config/index.js';
-import { loadMediasoup, type types } from '../media/mediasoup.js';
-import { ROUTER_MEDIA_CODECS } from '../media/codecs.js';
-import { EmbeddedDatabase } from '../server/db/embedded.js';
-import { createLogger } from '../server/logger.js';
-import { Service } from '../server/service.js';
-import { launchChromium } from '../test/support/browser.js';
-import { createScenario, SCENARIO_ADMIN_ENV } from '../test/support/scenario.js';
-import { harnessPage } from '../test/e2e/media/support.js';
-import request from 'supertest';
+import { loadMediasoup } from '../media/mediasoup.js';
+import { badNetwork, BAD_NETWORK, p50p95 } from './bench-media/badNetwork.js';
+import type { JoinPhases } from './bench-media/ttff.js';
+import { browserTimeToFirstFrame } from './bench-media/browserTtff.js';
+import { pin, pinning } from './bench-media/cpu.js';
+import { ms, percentile } from './bench-media/figures.js';
+import { hearingCapacity } from './bench-media/hearing.js';
+import { LoadClient } from './bench-media/loadClient.js';
+import { mediaFiles } from './bench-media/mediaFiles.js';
+import { Namespace } from './bench-media/netns.js';
+import { runSystem, type Started, type SystemResult } from './bench-media/runSystem.js';
+import { summaryTable } from './bench-media/summary.js';
+import type { MediaSystem } from './bench-media/system.js';
+import { BareRouter } from './bench-media/systems/bareRouter.js';
+import { JanusVideoRoom } from './bench-media/systems/janus.js';
+import { WitnessBridgeRooms } from './bench-media/systems/witnessBridge.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const JOINS = 24;
-const STEPS = [25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000];
-const MEASURE_MS = 5000;
-const VIDEO_SSRC = 22222222;
+const argv = process.argv.slice(2);
+const SMOKE = argv.includes('--smoke');
+const VERBOSE = argv.includes('--verbose');
+const ONLY = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wants = (part: string) => !ONLY || ONLY.includes(part);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+/** Sizes of a full run and of the smoke run. */
+const SIZES = SMOKE
+  ? { media: { seconds: 4, size: '320x180', videoKbps: 600 }, ramp: { steps: [2, 4], settleMs: 500, measureMs: 1000, concurrency: 2 }, joins: 2, hearings: 1, hearingSettleMs: 1000, badJoins: 1, browserJoins: 1 }
+  : { media: { seconds: 10, size: '640x360', videoKbps: 600 }, ramp: { steps: [25, 50, 100, 150, 200, 300, 400, 500, 600, 800], settleMs: 2000, measureMs: 5000, concurrency: 10 }, joins: 20, hearings: 12, hearingSettleMs: 3000, badJoins: 20, browserJoins: 24 };
 
-async function timeToFirstFrame(verbose: boolean): Promise<number[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-bench-'));
-  const logger = createLogger('silent');
-  const db = await EmbeddedDatabase.create({ bin: path.join(ROOT, 'tools/ferretdb/bin/ferretdb'), dataDir: dir, port: 0, logger });
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', MONGODB_URI: db.uri, DATA_DIR: dir, MEDIA_WORKERS: '1', ...SCENARIO_ADMIN_ENV });
-  const service = await Service.create(config, logger);
-  const url = `http://127.0.0.1:${service.port}`;
-  const browser = await launchChromium();
-  try {
-    const s = await createScenario({ service, config, url, close: () => service.close() }, { measures: [], invitations: ['witness'] });
-    await request(url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', `Bearer ${s.users.operator.token}`).send({ status: 'lobby' }).expect(200);
-    const witness = await harnessPage(browser, url);
-    const inv = s.invitations[0]!;
-    await witness.evaluate((t) => window.wb.connect(t), inv.token);
-    const operator = await harnessPage(browser, url);
-    await operator.evaluate(([t, sid]) => window.wb.connect(t!, sid), [s.users.operator.token, s.sessionId] as const);
-    await operator.evaluate((id) => window.wb.request('admit', { participantId: id }), inv.participantId);
-    await witness.evaluate(async () => {
-      await window.wb.waitAdmitted();
-      await window.wb.join();
-      await window.wb.publish();
-    });
-    const times: number[] = [];
-    for (let i = 0; i < JOINS; i++) {
-      // Each join is a fresh page, as a participant opening the room would be; the previous
-      // one leaves first.
-      const joiner = await harnessPage(browser, url);
-      times.push(await joiner.evaluate(([t, sid]) => window.wb.timeToFirstFrame(t!, sid, 'witness', 10_000), [s.users.judge.token, s.sessionId] as const));
-      const st = await joiner.evaluate(() => window.wb.stages());
-      if (verbose) console.log(`    join ${i + 1}: ${times[i]!.toFixed(0)} ms (connected ${st.connected?.toFixed(0)}, joined ${st.joined?.toFixed(0)}, consumer ${st.consumer?.toFixed(0)}, DTLS ${st.dtls?.toFixed(0)}, first bytes ${st.firstBytes?.toFixed(0)})`);
-      await joiner.context().close();
+const log = (line: string) => console.log(line);
+
+function versions(): string {
+  const janus = (() => {
+    try {
+      return execFileSync('dpkg-query', ['-W', '-f=${Version}', 'janus'], { encoding: 'utf8' });
+    } catch {
+      return 'not installed';
     }
-    return times;
-  } finally {
-    await browser.close();
-    await service.close();
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  })();
+  return `Node ${process.version}, Janus ${janus}`;
 }
 
-/**
- * ffmpeg encoding a test pattern to VP8 RTP towards the producer's PlainTransport. Its RTCP goes
- * elsewhere (`rtcpPort`): ffmpeg sends it from another source port, and with comedia the first
- * packet fixes the only tuple the transport accepts.
- */
-function startFfmpeg(port: number, rtcpPort: number): ChildProcess {
-  const args = ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-c:v', 'libvpx', '-b:v', '1M', '-minrate', '1M', '-maxrate', '1M', '-deadline', 'realtime', '-cpu-used', '8', '-g', '30', '-an', '-ssrc', String(VIDEO_SSRC), '-payload_type', '101', '-f', 'rtp', `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`];
-  return spawn('/usr/bin/ffmpeg', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-interface StepResult {
-  consumers: number;
-  producerPps: number;
-  /** RTP packets the worker did not send, against producer packets × consumers (the criterion). */
-  loss: number;
-  /** RTP packets that did not reach the loopback sinks (includes the sinks' own limits). */
-  sinkLoss: number;
-  cpu: number;
-}
-
-/**
- * Loopback UDP sinks, one socket per CONSUMERS_PER_SINK consumers with a large receive buffer,
- * in a worker thread so that reading tens of thousands of packets a second does not starve the
- * main thread that talks to the mediasoup worker. The RTP count is shared through an Int32Array.
- */
-const CONSUMERS_PER_SINK = 25;
-const SINK_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const dgram = require('node:dgram');
-const counter = new Int32Array(workerData);
-parentPort.on('message', () => {
-  const s = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
-  // RTP only: the consumers' RTCP reports arrive on the same port (byte 1 = 200-204).
-  s.on('message', (m) => { const pt = m[1] || 0; if (pt < 200 || pt > 204) Atomics.add(counter, 0, 1); });
-  s.bind(0, '127.0.0.1', () => parentPort.postMessage(s.address().port));
-});
-`;
-class Sinks {
-  readonly #counter = new Int32Array(new SharedArrayBuffer(4));
-  readonly #thread = new Worker(SINK_THREAD, { eval: true, workerData: this.#counter.buffer });
-  readonly #ports: number[] = [];
-  get received(): number {
-    return Atomics.load(this.#counter, 0);
-  }
-  async portFor(consumerIndex: number): Promise<number> {
-    const i = Math.floor(consumerIndex / CONSUMERS_PER_SINK);
-    while (this.#ports.length <= i) {
-      const port = new Promise<number>((resolve) => this.#thread.once('message', resolve));
-      this.#thread.postMessage('open');
-      this.#ports.push(await port);
-    }
-    return this.#ports[i]!;
-  }
-  async close(): Promise<void> {
-    await this.#thread.terminate();
-  }
-}
-
-async function forwardingCapacity(): Promise<StepResult[]> {
-  const cfg = loadConfig({ DATA_DIR: os.tmpdir() });
-  const ms = await loadMediasoup(cfg.media.workerBin);
-  const worker = await ms.createWorker({ logLevel: 'none', rtcMinPort: 47000, rtcMaxPort: 49999 });
-  const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
-  const sinks = new Sinks();
-  const rtcpDiscard = dgram.createSocket('udp4');
-  await new Promise<void>((r) => rtcpDiscard.bind(0, '127.0.0.1', () => r()));
-  const input = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
-  const producer = await input.produce({
-    kind: 'video',
-    rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] },
-  });
-  const ffmpeg = startFfmpeg(input.tuple.localPort, rtcpDiscard.address().port);
-  const consumers: types.Consumer[] = [];
-  const results: StepResult[] = [];
-  const runStep = async (n: number): Promise<StepResult> => {
-    while (consumers.length < n) {
-      const t = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
-      await t.connect({ ip: '127.0.0.1', port: await sinks.portFor(consumers.length) });
-      consumers.push(await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities }));
-    }
-    // New consumers wait for a key frame (ffmpeg sends one a second; it ignores PLI).
-    await delay(2500);
-    return measure(worker, producer, consumers, sinks);
-  };
-  try {
-    await delay(2000);
-    for (const n of STEPS) {
-      const step = await runStep(n).catch((err: unknown) => {
-        console.log(`  ${String(n).padStart(5)} consumers: the worker stopped answering (${String(err)})`);
-        return undefined;
-      });
-      if (!step) break;
-      results.push(step);
-      console.log(
-        `  ${String(n).padStart(5)} consumers: ${step.producerPps.toFixed(0)} pps in, ${(step.producerPps * n).toFixed(0)} pps out, ` +
-          `loss ${step.loss.toFixed(2)} %, worker CPU ${step.cpu.toFixed(1)} % (sinks missed ${step.sinkLoss.toFixed(2)} %)`,
-      );
-      if (step.loss >= 1 || step.cpu >= 85) break;
-    }
-  } finally {
-    ffmpeg.kill('SIGTERM');
-    await sinks.close();
-    rtcpDiscard.close();
-    worker.close();
+async function systems(workerBin: string, media: Awaited<ReturnType<typeof mediaFiles>>): Promise<SystemResult[]> {
+  const { mediaCore } = pinning();
+  const starts: (() => Promise<Started>)[] = [
+    async () => ({ sys: await WitnessBridgeRooms.create('127.0.0.1', workerBin), clientIp: '127.0.0.1' }),
+    async () => ({ sys: await BareRouter.create(workerBin, '127.0.0.1'), clientIp: '127.0.0.1' }),
+    async () => {
+      await Namespace.removeStale('wbj');
+      const ns = await Namespace.create(`wbj${process.pid}`, 1);
+      try {
+        const sys = await JanusVideoRoom.create({ ip: ns.nsIp, httpPort: 8088, prefix: [...ns.exec, 'taskset', '-c', String(mediaCore)] });
+        return { sys, clientIp: ns.hostIp, cleanup: () => ns.remove() };
+      } catch (err) {
+        await ns.remove();
+        throw err;
+      }
+    },
+  ];
+  const results: SystemResult[] = [];
+  for (const start of starts) {
+    const r = await runSystem(start, media, { ramp: SIZES.ramp, joins: SIZES.joins }, log);
+    const [p50, p95] = p50p95(r.ttff);
+    log(`  time to first frame (${r.ttff.length} joins): p50 ${ms(p50)}, p95 ${ms(p95)}`);
+    results.push(r);
   }
   return results;
 }
 
-/** RTP packets a set of mediasoup entities counted (`type` picks the direction). */
-async function rtpPackets(entities: readonly types.Producer[] | readonly types.Consumer[], type: 'inbound-rtp' | 'outbound-rtp'): Promise<number> {
-  let total = 0;
-  // In slices, so hundreds of stats requests do not queue up on a busy worker's channel.
-  for (let i = 0; i < entities.length; i += 50) {
-    const all = await Promise.all(entities.slice(i, i + 50).map(async (e) => (await e.getStats()) as { type: string; packetCount: number }[]));
-    total += all.flat().filter((s) => s.type === type).reduce((a, s) => a + s.packetCount, 0);
+async function hearing(workerBin: string, media: Awaited<ReturnType<typeof mediaFiles>>): Promise<void> {
+  const { mediaCore, clientCore, cores } = pinning();
+  const wb = await WitnessBridgeRooms.create('127.0.0.1', workerBin);
+  const lc = await LoadClient.start(media, '127.0.0.1', cores > 1 ? ['taskset', '-c', String(clientCore)] : []);
+  try {
+    for (const pid of wb.mediaPids()) await pin(pid, mediaCore);
+    log(`hearings of 8 (judge, operator, prosecutor, defence, interpreter, witness, accused, public; no masking ordered; 7 publish audio + video) on one media worker (CPU ${mediaCore}):`);
+    const steps = await hearingCapacity(wb, lc, { max: SIZES.hearings, settleMs: SIZES.hearingSettleMs, measureMs: SIZES.ramp.measureMs }, log);
+    const held = steps.filter((s) => s.lossPct < 1 && s.mediaCpu < 85 && s.pace >= 95);
+    const best = held[held.length - 1];
+    const last = steps[steps.length - 1];
+    const open = !!last && (last.pace < 95 || (last === best && last.hearings === SIZES.hearings));
+    log(best ? `  one worker (one core) holds ${open ? '≥ ' : ''}${best.hearings} hearing(s) (${best.consumers} consumers, media CPU ${best.mediaCpu.toFixed(1)} %); a 2-core machine with one worker per core: about ${open ? '≥ ' : ''}${best.hearings * 2} (twice the one-core figure, not measured: the load client needs the other core here)` : '  one worker holds no hearing within the criteria');
+  } finally {
+    await lc.close();
+    await wb.close();
   }
-  return total;
 }
 
-/**
- * Over MEASURE_MS: RTP packets into the producer × consumers vs packets the worker says it sent
- * (the criterion: consumer stats are sampled around the producer's, so ±0.5 %) and vs packets
- * the loopback sinks received.
- */
-async function measure(worker: types.Worker, producer: types.Producer, consumers: types.Consumer[], sinks: Sinks): Promise<StepResult> {
-  const cpuMs = async () => {
-    const u = await worker.getResourceUsage();
-    return u.ru_utime + u.ru_stime;
-  };
-  // The CPU window matches the wall-clock window: answering hundreds of consumer stats requests
-  // costs the worker CPU too, and must not be counted as forwarding.
-  const e0 = await rtpPackets(consumers, 'outbound-rtp');
-  const c0 = await cpuMs();
-  const [p0, r0, t0] = [await rtpPackets([producer], 'inbound-rtp'), sinks.received, Date.now()];
-  await delay(MEASURE_MS);
-  const [p1, r1, t1] = [await rtpPackets([producer], 'inbound-rtp'), sinks.received, Date.now()];
-  const c1 = await cpuMs();
-  const e1 = await rtpPackets(consumers, 'outbound-rtp');
-  const expected = (p1 - p0) * consumers.length;
-  const ratio = (got: number) => (expected > 0 ? Math.max(0, (1 - got / expected) * 100) : 100);
-  return { consumers: consumers.length, producerPps: ((p1 - p0) * 1000) / (t1 - t0), loss: ratio(e1 - e0), sinkLoss: ratio(r1 - r0), cpu: ((c1 - c0) / (t1 - t0)) * 100 };
+async function network(workerBin: string, media: Awaited<ReturnType<typeof mediaFiles>>): Promise<void> {
+  log(`a subscriber behind ${BAD_NETWORK.delayMs * 2} ms round trip and ${BAD_NETWORK.lossPct} % loss each way (impairment inside its load client), ${BAD_NETWORK.outageMs} ms outage:`);
+  const makers: [string, () => Promise<MediaSystem>][] = [
+    ['Witness Bridge room', () => WitnessBridgeRooms.create('127.0.0.1', workerBin)],
+    ['bare mediasoup router', () => BareRouter.create(workerBin, '127.0.0.1')],
+  ];
+  for (const [name, make] of makers) {
+    const sys = await make();
+    const lcHost = await LoadClient.start(media, '127.0.0.1');
+    const lcBad = await LoadClient.start(media, '127.0.0.1', [], { impaired: true, dtlsRetransmitMs: 4 * BAD_NETWORK.delayMs });
+    try {
+      const r = await badNetwork(sys, lcHost, lcBad, { joins: SIZES.badJoins, settleMs: SIZES.hearingSettleMs, measureMs: SIZES.ramp.measureMs }, name.split(' ')[0]!.toLowerCase());
+      const [p50, p95] = p50p95(r.ttff);
+      log(`  ${name}: time to first frame p50 ${ms(p50)}, p95 ${ms(p95)} (${r.ttff.length} joins); loss after NACK ${r.lossPct.toFixed(2)} %; recovery after the outage ${ms(r.recoveryMs)}`);
+      log(`    where the time goes (p50 / p95 from the join): ${phaseLine(r.phases)}`);
+    } finally {
+      await lcBad.close();
+      await lcHost.close();
+      await sys.close();
+    }
+  }
+}
+
+/** p50 / p95 of each step of the joins, and of each step's own share. */
+function phaseLine(phases: readonly JoinPhases[]): string {
+  const steps = ['signalled', 'connected', 'firstPacket', 'firstFrame'] as const;
+  const at = steps.map((k) => `${k} ${p50p95(phases.map((p) => p[k])).map(ms).join(' / ')}`);
+  // A step's own time starts when every step before it is done (a system may connect before its signalling returns).
+  const own = steps.map((k, i) => `${k} +${p50p95(phases.map((p) => Math.max(0, p[k] - Math.max(0, ...steps.slice(0, i).map((s) => p[s]))))).map(ms).join(' / ')}`);
+  return `${at.join(', ')}; each step's own time: ${own.join(', ')}`;
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:media on ${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
-  // `--only=ttff` or `--only=capacity` runs one half.
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  if (only !== 'capacity') {
-    console.log(`time to first frame: ${JOINS} joins of the judge into a live room with the witness publishing`);
-    const times = await timeToFirstFrame(process.argv.includes('--verbose'));
-    console.log(`  p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+  const cpus = os.cpus();
+  // The worker binary is the one setting taken from the environment, as for the service.
+  const workerBin = loadConfig({ DATA_DIR: os.tmpdir(), MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }).media.workerBin;
+  const ms = await loadMediasoup(workerBin);
+  log(`bench:media${SMOKE ? ' --smoke (figures mean nothing)' : ''} on ${new Date().toISOString()}: ${cpus.length} CPU(s), ${cpus[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(`mediasoup ${ms.version}, ${versions()}; the machine may be shared: see the load client and Node CPU columns`);
+  const media = await mediaFiles(SIZES.media);
+  if (wants('systems')) summaryTable(await systems(workerBin, media), log);
+  if (wants('hearing')) await hearing(workerBin, media);
+  if (wants('network')) await network(workerBin, media);
+  if (wants('browser')) {
+    log(`time to first frame in headless Chromium: ${SIZES.browserJoins} joins of the judge into a live room with the witness publishing`);
+    const times = await browserTimeToFirstFrame(SIZES.browserJoins, VERBOSE);
+    log(`  p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
   }
-  if (only === 'ttff') return;
-  console.log('forwarding capacity of one worker (VP8 from ffmpeg, PlainTransport consumers to loopback sinks):');
-  const steps = await forwardingCapacity();
-  const ok = steps.filter((s) => s.loss < 1 && s.cpu < 85);
-  const best = ok[ok.length - 1];
-  console.log(best ? `  sustained: ${best.consumers} video consumers (< 1 % loss, worker CPU ${best.cpu.toFixed(1)} %)` : '  sustained: none of the steps');
+  if (wants('masking')) {
+    log('masked path (issue 9): ffmpeg publishes the test clip (a real face, 640x360, 15 fps, a white flash every 2 s) and speech as the witness; the real masking processes disguise them');
+    await maskingBenchmark(loadConfig({ DATA_DIR: os.tmpdir(), MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }), { smoke: SMOKE, log });
+  }
 }
 
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(err);
+    console.error(`bench:media failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(1);
   },
 );

@@ -6,16 +6,15 @@
  * nothing left, the earlier keys can be removed from the configuration.
  */
 import { AuditLog } from '../server/audit/index.js';
-import { IdentityCipher, WitnessService } from '../server/witnesses/index.js';
+import { IdentityCipher, rotateIdentityKeys, sealedWithOtherKey } from '../server/witnesses/index.js';
 import { WitnessModel } from '../server/witnesses/witness.model.js';
 import { runWithDatabase } from './withDatabase.js';
 
 runWithDatabase('identity:rotate', async ({ config, logger }) => {
-  const audit = new AuditLog(logger.child({ module: 'audit' }));
-  const witnesses = new WitnessService(new IdentityCipher(config.identity), audit);
-  const { resealed, fromKeyIds } = await witnesses.rotateIdentityKeys();
-  await audit.drain();
-  const left = await WitnessModel.countDocuments({ 'identity.keyId': { $ne: config.identity.keyId } });
+  const audit = new AuditLog({ logger: logger.child({ module: 'audit' }), key: config.audit.key, anchorFile: config.audit.anchorFile });
+  const { resealed, fromKeyIds } = await rotateIdentityKeys(new IdentityCipher(config.identity), audit);
+  await audit.close();
+  const left = await WitnessModel.countDocuments(sealedWithOtherKey(config.identity.keyId));
   const from = fromKeyIds.length > 0 ? ` from ${fromKeyIds.join(', ')}` : '';
   console.log(`identity:rotate: ${resealed} identities re-encrypted${from} to ${config.identity.keyId}; ${left} left under other keys`);
   if (left > 0) process.exitCode = 1;

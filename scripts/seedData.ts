@@ -27,7 +27,8 @@ function rng(seed: number): () => number {
   };
 }
 
-const ROLES = ['prosecutor', 'judge', 'operator', 'staff', 'defence', 'interpreter'] as const;
+/** A demo account per role, the administrator included (so a seeded demo can be administered). */
+const ROLES = ['admin', 'prosecutor', 'judge', 'operator', 'staff', 'defence', 'interpreter'] as const;
 const FROM = ['MD', 'UA', 'RO', 'BG'] as const;
 const COURTS = [
   { country: 'BA', court: 'Demo Court of Sarajevo' },
@@ -48,9 +49,15 @@ export interface SeedSummary {
   readonly sentences: number;
 }
 
-async function seedUsers(): Promise<Map<string, string>> {
+/** The demo accounts, created unless they exist (the seed writes them before the service's first-run check). */
+export async function seedUsers(): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const role of ROLES) {
+    const existing = await UserModel.findOne({ username: `demo.${role}` }, { _id: 1 }).lean();
+    if (existing) {
+      ids.set(role, existing._id.toHexString());
+      continue;
+    }
     const passwordHash = await argon2.hash(demoPassword(role), { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
     const u = await UserModel.create({ username: `demo.${role}`, passwordHash, role, displayName: `Demo ${role}`, active: true });
     ids.set(role, u._id.toHexString());
@@ -58,7 +65,7 @@ async function seedUsers(): Promise<Map<string, string>> {
   return ids;
 }
 
-async function seedWitnesses(identity: Config['identity'], random: () => number): Promise<string[]> {
+async function seedWitnesses(identity: Config['identity'], random: () => number, handlerId: string): Promise<string[]> {
   const cipher = new IdentityCipher(identity);
   const docs = Array.from({ length: 24 }, (_, i) => {
     const _id = new mongoose.Types.ObjectId();
@@ -71,6 +78,8 @@ async function seedWitnesses(identity: Config['identity'], random: () => number)
       languages: [['ro', 'ru'], ['uk'], ['ro'], ['bg']][i % 4],
       protectionStatus: random() < 0.8 ? 'active' : 'relocated',
       riskLevel: ['low', 'medium', 'high'][Math.floor(random() * 3)],
+      handlerId,
+      trialIds: [] as string[],
       archived: false,
     };
   });
@@ -84,7 +93,7 @@ export async function seedDemoData(config: Config): Promise<SeedSummary> {
   if (existing > 0) throw new Error('seed: the database already holds records; seed only fills an empty one');
   const random = rng(2004);
   const users = await seedUsers();
-  const witnessIds = await seedWitnesses(config.identity, random);
+  const witnessIds = await seedWitnesses(config.identity, random, users.get('staff')!);
   const judge = users.get('judge')!;
   const prosecutor = users.get('prosecutor')!;
   let sessions = 0;
@@ -101,13 +110,18 @@ export async function seedDemoData(config: Config): Promise<SeedSummary> {
       const fromCountry = FROM[witnessIds.indexOf(witnessId) % FROM.length]!;
       const start = new Date(Date.UTC(year, 1 + s * 2, 3 + t, 9, 0));
       const ended = start.getTime() < Date.now();
+      const status = ended ? (random() < 0.9 ? 'ended' : 'cancelled') : 'scheduled';
       pair ??= `${fromCountry}-${c.country}`;
       await SessionModel.create({
         trialId: trialId.toHexString(), witnessId, fromCountry, courtCountry: c.country, countryPair: `${fromCountry}-${c.country}`, courtRoom: `Demo Room ${t + 1}`,
         start, end: new Date(start.getTime() + 2 * 3600_000), year, timeZones: { witness: 'Europe/Chisinau', court: 'Europe/Skopje' },
         participants: [{ participantId: randomUUID(), userId: judge, role: 'judge', displayName: 'Demo judge' }], judgeUserIds: [judge],
-        measures: ['pseudonym', 'faceMask', 'voiceMask'], status: ended ? (random() < 0.9 ? 'ended' : 'cancelled') : 'scheduled', createdBy: prosecutor,
+        measures: ['pseudonym', 'faceMask', 'voiceMask'], status, createdBy: prosecutor,
+        // Held sessions went live at their start; cancelled ones never did.
+        ...(status === 'ended' ? { liveAt: start, endedAt: new Date(start.getTime() + 2 * 3600_000) } : status === 'cancelled' ? { endedAt: start } : {}),
       });
+      // The witness testifies in this trial: its prosecutor and judge see the codename data.
+      await WitnessModel.updateOne({ _id: witnessId }, { $addToSet: { trialIds: trialId.toHexString() } });
       sessions++;
     }
     for (const d of defendants) {

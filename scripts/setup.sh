@@ -1,72 +1,66 @@
 #!/usr/bin/env bash
-# Idempotent set-up behind `npm start` and `npm test`: system packages (Debian's mediasoup-worker
-# 3.8.4 from experimental, Chromium for browser tests), npm dependencies, the FerretDB binary and
-# the compiled TypeScript. Each step is skipped when its inputs have not changed, so a warm run
-# takes about a second.
-#   --with-browser   also install Chromium (tests, bench:media)
-#   --with-ffmpeg    also install ffmpeg (bench:media load generator)
+# Idempotent set-up behind `npm start` and `npm test`: system packages (ffmpeg and Python for the
+# masking processes; Chromium and espeak-ng for browser tests), the mediasoup worker (built from
+# source once per version, tools/mediasoup-worker/build.sh), the masker's Python environment
+# (tools/masker/build.sh), npm dependencies, the FerretDB binary and the compiled TypeScript. Each
+# step is skipped when its inputs have not changed, so a warm run takes about a second. The
+# worker build runs beside the other steps.
+#   --with-browser   also what the browser tests need (Chromium, the fake camera and microphone,
+#                    pdftotext for reading the minutes back)
+#   --with-bench     also what bench:media needs (Janus, the WebRTC load client tools/loadclient);
+#                    npm test runs its smoke mode
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WITH_BROWSER=0
-WITH_FFMPEG=0
+WITH_BENCH=0
 for arg in "$@"; do
   case "$arg" in
     --with-browser) WITH_BROWSER=1 ;;
-    --with-ffmpeg) WITH_FFMPEG=1 ;;
+    --with-bench) WITH_BENCH=1 ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
-MS_VERSION='3.8.4~dfsg1-1'
-export MEDIASOUP_WORKER_BIN="${MEDIASOUP_WORKER_BIN:-/usr/lib/x86_64-linux-gnu/mediasoup/mediasoup-worker}"
 log() { echo "[setup] $*" >&2; }
 
 # ---------------------------------------------------------------- system packages
 missing=()
-[ "$(dpkg-query -W -f='${Version}' mediasoup-worker 2>/dev/null || true)" = "$MS_VERSION" ] || missing+=("mediasoup-worker=$MS_VERSION")
-[ "$WITH_BROWSER" = 1 ] && ! command -v chromium >/dev/null 2>&1 && missing+=(chromium)
-[ "$WITH_FFMPEG" = 1 ] && ! command -v ffmpeg >/dev/null 2>&1 && missing+=(ffmpeg)
-
-manual_help() {
-  cat >&2 <<HELP
-[setup] Missing system packages: ${missing[*]}
-[setup] This script installs them with apt-get as root. Without root, run as an administrator:
-  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: experimental\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > /etc/apt/sources.list.d/debian-experimental.sources
-  printf 'Package: *\nPin: release a=experimental\nPin-Priority: 1\n\nPackage: mediasoup-worker\nPin: version 3.8.4*\nPin-Priority: 1001\n' > /etc/apt/preferences.d/witness-bridge
-  apt-get update && apt-get install -y ${missing[*]}
-HELP
-}
-
+need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || missing+=("$1"); }
+need ffmpeg
+need python3-venv
+# The minutes PDF embeds DejaVu Sans: court and place names in Cyrillic or Romanian letters.
+need fonts-dejavu-core
+if [ "$WITH_BROWSER" = 1 ]; then need chromium; need espeak-ng; need poppler-utils; fi
+if [ "$WITH_BENCH" = 1 ]; then need janus; fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    manual_help
+    log "Missing system packages: ${missing[*]}; as an administrator run: apt-get install -y ${missing[*]}"
     exit 1
   fi
-  src=/etc/apt/sources.list.d/debian-experimental.sources
-  if ! grep -rqs '^Suites:.*experimental' /etc/apt/sources.list.d/ && ! grep -rqs ' experimental ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null; then
-    # Same mirror and key as the machine's own Debian source.
-    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    key=$(awk '/^Signed-By:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    printf 'Types: deb\nURIs: %s\nSuites: experimental\nComponents: main\nSigned-By: %s\n' \
-      "${uri:-http://deb.debian.org/debian}" "${key:-/usr/share/keyrings/debian-archive-keyring.gpg}" > "$src"
-  fi
-  # Experimental stays at priority 1 so nothing else is ever upgraded from it; only the worker,
-  # at exactly 3.8.4 (the version npm mediasoup@3.8.4 speaks to), is taken from there.
-  printf 'Package: *\nPin: release a=experimental\nPin-Priority: 1\n\nPackage: mediasoup-worker\nPin: version 3.8.4*\nPin-Priority: 1001\n' \
-    > /etc/apt/preferences.d/witness-bridge
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/witness-bridge-apt.log 2>&1; then
-    apt-get update >>/tmp/witness-bridge-apt.log 2>&1
-    apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/witness-bridge-apt.log 2>&1 || {
+  apt() { apt-get -o DPkg::Lock::Timeout=300 "$@"; }
+  if ! apt install -y --no-install-recommends "${missing[@]}" >/tmp/witness-bridge-apt.log 2>&1; then
+    apt update >>/tmp/witness-bridge-apt.log 2>&1
+    apt install -y --no-install-recommends "${missing[@]}" >>/tmp/witness-bridge-apt.log 2>&1 || {
       tail -20 /tmp/witness-bridge-apt.log >&2
-      manual_help
       exit 1
     }
   fi
 fi
-[ -x "$MEDIASOUP_WORKER_BIN" ] || { log "mediasoup worker not found at $MEDIASOUP_WORKER_BIN"; exit 1; }
+
+# ---------------------------------------------------------------- mediasoup worker (background)
+# mediasoup's own install script would download a prebuilt worker (unreachable here): with
+# MEDIASOUP_WORKER_BIN set it skips that. A worker of your own in MEDIASOUP_WORKER_BIN is used as is.
+worker_build=
+if [ -z "${MEDIASOUP_WORKER_BIN:-}" ]; then
+  export MEDIASOUP_WORKER_BIN="$(bash tools/mediasoup-worker/build.sh --print-path)"
+  # In a process group of its own, so that stopping the set-up stops the compilers too.
+  setsid bash tools/mediasoup-worker/build.sh &
+  worker_build=$!
+  trap '[ -n "$worker_build" ] && kill -- "-$worker_build" 2>/dev/null || true' EXIT
+fi
 
 hash_of() { find "$@" -type f ! -path '*/node_modules/*' ! -path '*/bin/*' -print0 2>/dev/null | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40; }
 
@@ -80,18 +74,39 @@ if [ "$(cat node_modules/.wb-lock-hash 2>/dev/null || true)" != "$lock_hash" ]; 
   echo "$lock_hash" > node_modules/.wb-lock-hash
 fi
 
-# ---------------------------------------------------------------- FerretDB
-fdb_hash=$(hash_of tools/ferretdb)
-if [ "$(cat tools/ferretdb/bin/.hash 2>/dev/null || true)" != "$fdb_hash" ] || [ ! -x tools/ferretdb/bin/ferretdb ]; then
-  command -v go >/dev/null 2>&1 || { log "Go 1.24 or newer is needed to build FerretDB (https://go.dev/dl)"; exit 1; }
-  log "building FerretDB v1.24.2 (about a minute the first time)"
-  (cd tools/ferretdb && CGO_ENABLED=0 go build -trimpath -o bin/ferretdb .)
-  echo "$fdb_hash" > tools/ferretdb/bin/.hash
-fi
+# ---------------------------------------------------------------- Go tools
+# build_go_tool DIR BINARY WHAT: builds tools/DIR into tools/DIR/bin/BINARY unless its sources
+# are unchanged since the last build.
+build_go_tool() {
+  local dir=tools/$1 bin=tools/$1/bin/$2 hash
+  hash=$(hash_of "$dir")
+  if [ "$(cat "$dir/bin/.hash" 2>/dev/null || true)" != "$hash" ] || [ ! -x "$bin" ]; then
+    command -v go >/dev/null 2>&1 || { log "Go 1.24 or newer is needed to build $3 (https://go.dev/dl)"; exit 1; }
+    log "building $3"
+    (cd "$dir" && CGO_ENABLED=0 go build -trimpath -o "bin/$2" .)
+    echo "$hash" > "$dir/bin/.hash"
+  fi
+}
+build_go_tool ferretdb ferretdb "FerretDB v1.24.2 (about a minute the first time)"
+# The hostile-participant packet generator of the worker fuzz test.
+if [ "$WITH_BROWSER" = 1 ]; then build_go_tool wirefuzz wirefuzz "the worker fuzz client (tools/wirefuzz)"; fi
+# bench:media's WebRTC load client (Pion).
+if [ "$WITH_BENCH" = 1 ]; then build_go_tool loadclient loadclient "the WebRTC load client (tools/loadclient; under a minute the first time)"; fi
 
 # ---------------------------------------------------------------- TypeScript
-src_hash=$(hash_of config server media scripts test client tools/ferretdb/go.mod package-lock.json tsconfig.json tsconfig.base.json)
+src_hash=$(hash_of config common server media scripts test client tools/ferretdb/go.mod package-lock.json tsconfig.json tsconfig.base.json)
 if [ "$(cat dist/.wb-src-hash 2>/dev/null || true)" != "$src_hash" ]; then
   bash scripts/build.sh
   echo "$src_hash" > dist/.wb-src-hash
 fi
+
+# ---------------------------------------------------------------- masking
+bash tools/masker/build.sh
+if [ "$WITH_BROWSER" = 1 ]; then bash test/e2e/media/fixtures/make.sh; fi
+
+# ---------------------------------------------------------------- mediasoup worker (wait)
+if [ -n "$worker_build" ]; then
+  wait "$worker_build" || { worker_build=; log "the mediasoup worker build failed (see the lines above)"; exit 1; }
+  worker_build=
+fi
+[ -x "$MEDIASOUP_WORKER_BIN" ] || { log "mediasoup worker not found at $MEDIASOUP_WORKER_BIN"; exit 1; }

@@ -10,12 +10,16 @@ import type { Config } from '../config/index.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './http/errorHandler.js';
 import { healthRoutes, type ReadinessProbe } from './health/health.routes.js';
+import type { Database } from './db/database.js';
+import { databaseErrors, databaseGate } from './db/gate.js';
 
 /** What `createApp()` needs. */
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly readiness: ReadinessProbe;
+  /** API calls are refused with 503 while it is not up (see server/db/gate.ts). */
+  readonly database?: Pick<Database, 'available' | 'state' | 'on'>;
   /** Routers mounted under `/api` (the domains' routes). */
   readonly api?: Router;
 }
@@ -42,12 +46,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRoutes(deps.readiness));
+  if (deps.database) app.use('/api', databaseGate(deps.database));
   app.use('/api', express.json({ limit: config.http.bodyLimit, strict: true }));
   if (deps.api) app.use('/api', deps.api);
   app.use('/api', notFoundHandler);
   mountClient(app, config.http.clientDir);
   app.use(notFoundHandler);
-  app.use(errorHandler(logger.child({ module: 'http' })));
+  const httpLog = logger.child({ module: 'http' });
+  app.use(databaseErrors(httpLog));
+  app.use(errorHandler(httpLog));
   return app;
 }
 

@@ -14,8 +14,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const service = await Service.create(config, logger);
+  announce(config, service);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -36,6 +37,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * Tells the person at the console where to open the service and, on the first start with no
+ * administrator, the one-time administrator password: printed here once (never logged), and kept
+ * in a mode-600 file in DATA_DIR until it is changed.
+ */
+function announce(config: Config, service: Service): void {
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+  const lines = [`Witness Bridge is running: open http://${host.includes(':') ? `[${host}]` : host}:${service.port}/`];
+  const first = service.api.firstRun;
+  if (first) {
+    lines.push(
+      'No administrator existed, so one was created:',
+      `  username: ${first.username}`,
+      `  password: ${first.password}   (one-time: you will choose your own at first sign-in)`,
+      `  The password is kept in ${first.file} (mode 600) until it is changed.`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {

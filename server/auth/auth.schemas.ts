@@ -1,13 +1,16 @@
 /** Validation of the auth and user routes' input. */
 import { z } from 'zod';
-import { USER_ROLES } from '../http/access.js';
+import { USER_ROLES } from '../../common/vocabulary.js';
 import { limitQuery } from '../http/validate.js';
 
 export const username = z.string().regex(/^[a-z0-9._-]{3,64}$/, 'must be 3-64 lowercase letters, digits, . _ -');
-const password = z.string().min(12, 'must be at least 12 characters').max(256);
+export const password = z.string().min(12, 'must be at least 12 characters').max(256);
 const displayName = z.string().trim().min(1).max(120);
 
 export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+
+/** `POST /auth/password`: the caller's own password change. */
+export const passwordChangeBody = z.object({ currentPassword: z.string().min(1).max(256), newPassword: password }).strict();
 
 export const createUserBody = z
   .object({ username, password, role: z.enum(USER_ROLES), displayName })
@@ -41,4 +44,6 @@ export interface UserView {
   readonly role: (typeof USER_ROLES)[number];
   readonly displayName: string;
   readonly active: boolean;
+  /** True while the account holds a generated one-time password: it must choose its own first. */
+  readonly mustChangePassword: boolean;
 }

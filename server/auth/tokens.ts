@@ -2,13 +2,20 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../../config/index.js';
-import { UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../../common/errors.js';
 
 /** Claims we put in a user token. */
 export interface UserClaims {
   readonly sub: string;
   readonly role: string;
   readonly username: string;
+  /** The account's token epoch at issue: a token of an earlier epoch is refused. */
+  readonly ep: string;
+}
+
+/** Verified claims plus the expiry (ms since the epoch). */
+export interface VerifiedClaims extends UserClaims {
+  readonly expiresAt: number;
 }
 
 /** Issues and verifies user tokens with `config.auth`. */
@@ -24,7 +31,7 @@ export class TokenService {
   }
 
   issue(claims: UserClaims): { token: string; expiresIn: number } {
-    const token = jwt.sign({ role: claims.role, username: claims.username }, this.#key, {
+    const token = jwt.sign({ role: claims.role, username: claims.username, ep: claims.ep }, this.#key, {
       algorithm: 'HS256',
       subject: claims.sub,
       issuer: this.auth.issuer,
@@ -35,7 +42,7 @@ export class TokenService {
   }
 
   /** Throws UnauthorizedError for any bad, expired or foreign token. */
-  verify(token: string): UserClaims {
+  verify(token: string): VerifiedClaims {
     try {
       const payload = jwt.verify(token, this.#key, {
         algorithms: ['HS256'],
@@ -46,9 +53,9 @@ export class TokenService {
       });
       if (typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw new Error('claims');
       if (payload.exp - payload.iat > this.auth.ttlSeconds) throw new Error('lifetime');
-      const { role, username } = payload as Record<string, unknown>;
-      if (typeof role !== 'string' || typeof username !== 'string') throw new Error('claims');
-      return { sub: payload.sub, role, username };
+      const { role, username, ep } = payload as Record<string, unknown>;
+      if (typeof role !== 'string' || typeof username !== 'string' || typeof ep !== 'string') throw new Error('claims');
+      return { sub: payload.sub, role, username, ep, expiresAt: payload.exp * 1000 };
     } catch {
       throw new UnauthorizedError({ message: 'The token is invalid or expired.', code: 'invalid_token' });
     }

@@ -1,11 +1,14 @@
 /**
  * The embedded database: a FerretDB child process (MongoDB wire protocol over SQLite) listening
- * on loopback only, its data in a folder that outlives restarts.
+ * on loopback only, its data in a folder that outlives restarts. It runs under a `Supervisor`:
+ * when it exits on its own it is started again on the same data folder and port (so the
+ * driver's connection string stays valid and it reconnects by itself), a bounded number of times.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Supervisor, type SupervisorEvents, type SupervisorState } from '../../common/supervisor.js';
 import type { Logger } from '../logger.js';
 
 /** Options for `EmbeddedDatabase.create()`. */
@@ -14,11 +17,13 @@ export interface EmbeddedDatabaseOptions {
   readonly bin: string;
   /** Folder for the SQLite files; created if missing. */
   readonly dataDir: string;
-  /** Loopback port; 0 picks a free one. */
+  /** Loopback port; 0 picks a free one (kept for every restart). */
   readonly port: number;
   readonly logger: Logger;
-  /** How long to wait for the database to answer (default 15 s). */
+  /** How long each start may take to answer (default 15 s). */
   readonly startTimeoutMs?: number;
+  /** Restarts in a row before giving up (default 5; backoff 200 ms doubling up to 5 s). */
+  readonly maxRestarts?: number;
 }
 
 /** Finds a free loopback TCP port. */
@@ -44,19 +49,36 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** A running FerretDB process. */
-export class EmbeddedDatabase {
+/**
+ * Waits (at most 5 s) until nothing listens on `port`: after a crash the previous FerretDB may
+ * still be exiting when the service is started again on the same port.
+ */
+async function waitUntilFree(port: number, logger: Logger): Promise<void> {
+  const deadline = Date.now() + 5000;
+  if (!(await canConnect(port))) return;
+  logger.warn({ port }, 'waitUntilFree() the database port is still in use; waiting for it to be released');
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await canConnect(port))) return;
+  }
+  throw new Error(`createEmbeddedDatabase(): port ${port} is in use by another process`);
+}
+
+/** A supervised FerretDB process; its events are the supervisor's. */
+export class EmbeddedDatabase extends EventEmitter<SupervisorEvents> {
   #closed = false;
-  #exited: Promise<void>;
 
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly supervisor: Supervisor,
     /** `mongodb://127.0.0.1:PORT/witness_bridge` */
     readonly uri: string,
     readonly port: number,
     private readonly logger: Logger,
   ) {
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    super();
+    supervisor.on('started', (e) => this.emit('started', e));
+    supervisor.on('exited', (e) => this.emit('exited', e));
+    supervisor.on('gaveUp', (e) => this.emit('gaveUp', e));
   }
 
   /** Starts FerretDB and resolves once it accepts connections. */
@@ -68,9 +90,11 @@ export class EmbeddedDatabase {
     const dataDir = path.resolve(opts.dataDir);
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const port = opts.port || (await freePort());
-    const child = spawn(
-      opts.bin,
-      [
+    await waitUntilFree(port, logger);
+    const supervisor = new Supervisor({
+      name: 'ferretdb',
+      command: opts.bin,
+      args: [
         '--handler=sqlite',
         `--sqlite-url=file:${dataDir}/`,
         `--listen-addr=127.0.0.1:${port}`,
@@ -78,49 +102,44 @@ export class EmbeddedDatabase {
         '--debug-addr=-',
         '--telemetry=disable',
         '--log-level=warn',
-        // A crashed service must not leave an orphan database holding the data folder.
+        // Also asked from inside: FerretDB stops by itself when the service dies.
         '--exit-with-parent',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => logger.debug({ out: d.trim() }, 'ferretdb'));
-    const db = new EmbeddedDatabase(child, `mongodb://127.0.0.1:${port}/witness_bridge`, port, logger);
-    let exitCode: number | null | undefined;
-    child.once('exit', (code) => {
-      exitCode = code;
-      if (!db.#closed) logger.error({ code }, 'ferretdb exited unexpectedly');
+      logger,
+      ready: () => canConnect(port),
+      readyTimeoutMs: opts.startTimeoutMs ?? 15_000,
+      maxRestarts: opts.maxRestarts ?? 5,
+      onOutput: (line) => logger.debug({ line }, 'ferretdb'),
     });
-    const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
-    while (Date.now() < deadline) {
-      if (exitCode !== undefined) throw new Error(`createEmbeddedDatabase(): FerretDB exited with code ${exitCode}`);
-      if (await canConnect(port)) {
-        logger.info({ port, dataDir }, 'createEmbeddedDatabase() ready');
-        return db;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await db.close();
-    throw new Error('createEmbeddedDatabase(): FerretDB did not answer in time');
+    await supervisor.start();
+    logger.info({ port, dataDir }, 'createEmbeddedDatabase() ready');
+    return new EmbeddedDatabase(supervisor, `mongodb://127.0.0.1:${port}/witness_bridge`, port, logger);
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Whether the process is still running. */
+  /** Whether the process is running now (false while it is being restarted). */
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.supervisor.state === 'running';
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL after 5 s). Idempotent. */
+  /** The supervisor's state: `gaveUp` means no further restart will be tried. */
+  get state(): SupervisorState {
+    return this.supervisor.state;
+  }
+
+  /** Pid of the FerretDB process, while it runs (tests signal it). */
+  get pid(): number | undefined {
+    return this.supervisor.pid;
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and any planned restart. Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return this.#exited;
+    if (this.#closed) return this.supervisor.stop();
     this.#closed = true;
-    if (!this.alive) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await this.#exited;
-    clearTimeout(timer);
+    await this.supervisor.stop();
     this.logger.info('closeEmbeddedDatabase() stopped');
   }
 }

@@ -1,7 +1,7 @@
 /** The one place HTTP errors become responses. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
-import { NotFoundError, PayloadTooLargeError, ValidationError, toErrorBody } from '../errors.js';
+import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError, ValidationError, toErrorBody } from '../../common/errors.js';
 
 /** Unknown routes: a JSON 404. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -26,6 +26,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body, expected } = toErrorBody(err);
     if (expected) logger.debug({ status, code: body.error.code, method: req.method, route: req.route?.path }, 'request() rejected');
     else logger.error({ err, method: req.method, route: req.route?.path }, 'request() failed');
+    if (err instanceof MethodNotAllowedError) res.setHeader('Allow', err.allow.join(', '));
     res.status(status).json(body);
   };
 }

@@ -4,10 +4,11 @@
  * operator injection and parsed with its zod schemas, and the spec is kept for the OpenAPI
  * document. Handlers return the response body; errors reach the one error handler.
  */
+import { atMost } from '../../common/atMost.js';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import { ROUTE_ACCESS, type Access, type Principal, type RouteKey } from './access.js';
+import { ForbiddenError, MethodNotAllowedError, UnauthorizedError } from '../../common/errors.js';
+import { PASSWORD_CHANGE_ROUTES, ROUTE_ACCESS, type Access, type Principal, type RouteKey } from './access.js';
 import { parseInput, refuseOperatorKeys } from './validate.js';
 
 /** What a handler receives. */
@@ -37,6 +38,16 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   /** Extra response media types (besides JSON), for the OpenAPI document. */
   readonly produces?: readonly string[];
   /**
+   * When the route answers 409 or 429, in words (for the OpenAPI document); 400, 401, 403, 404
+   * (routes with path parameters) and 413 (routes with a body) are declared by the kit itself.
+   */
+  readonly conflicts?: string;
+  readonly throttled?: string;
+  /** On a public route that checks credentials itself: when it answers 401. */
+  readonly badCredentials?: string;
+  /** Rules across fields that the schemas cannot express (documented in the OpenAPI document). */
+  readonly rules?: readonly string[];
+  /**
    * Called when an authenticated caller's role is refused, before the 403 is sent, for routes
    * whose refusals must leave a record (identity reads). `params` is undefined when invalid.
    */
@@ -56,6 +67,10 @@ export interface RegisteredRoute {
   readonly body?: Schema;
   readonly status: number;
   readonly produces: readonly string[];
+  readonly conflicts?: string;
+  readonly throttled?: string;
+  readonly badCredentials?: string;
+  readonly rules: readonly string[];
 }
 
 /** Resolves an `Authorization` header to the caller (throws UnauthorizedError). */
@@ -68,13 +83,13 @@ export class RouteKit {
   /** Handlers still running, even for requests whose client has gone (shutdown waits for them). */
   readonly #running = new Set<Promise<void>>();
 
-  constructor(private readonly authenticate: Authenticator) {}
+  constructor(private readonly authenticate: Authenticator) {
+    this.router.use(this.#refuseUndeclaredMethods);
+  }
 
   /** Resolves once every handler running now has finished, or after `ms`. */
   async settled(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.#running]), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
+    await atMost(ms, Promise.allSettled([...this.#running]));
   }
 
   /** Registers one route; its key must be in `ROUTE_ACCESS`. */
@@ -83,6 +98,7 @@ export class RouteKit {
   ): void {
     const [method, path] = spec.key.split(' ') as [string, string];
     const access: Access = ROUTE_ACCESS[spec.key];
+    this.#compiled = undefined;
     this.routes.push({
       method: method.toLowerCase(),
       path,
@@ -94,8 +110,12 @@ export class RouteKit {
       body: spec.body,
       status: spec.status ?? 200,
       produces: spec.produces ?? [],
+      conflicts: spec.conflicts,
+      throttled: spec.throttled,
+      badCredentials: spec.badCredentials,
+      rules: spec.rules ?? [],
     });
-    const register = this.router[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'].bind(this.router);
+    const register = this.router[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(this.router);
     register(path, (req: Request, res: Response) => {
       const work = this.#serve(spec, access, req, res);
       this.#running.add(work);
@@ -105,8 +125,35 @@ export class RouteKit {
     });
   }
 
+  /**
+   * Answers 405 with an `Allow` header for a method the path does not declare (and OPTIONS with
+   * the same header), before any route runs. As in OpenAPI, a literal path wins over a templated
+   * one: `PATCH /users/directory` is refused, not read as `PATCH /users/:id`.
+   */
+  readonly #refuseUndeclaredMethods = (req: Request, res: Response, next: (err?: unknown) => void): void => {
+    const candidates = this.#templates.filter((t) => t.pattern.test(req.path));
+    if (candidates.length === 0) return next();
+    const best = candidates.reduce((a, b) => (b.literals > a.literals ? b : a));
+    const methods = this.routes.filter((r) => r.path === best.path).map((r) => r.method.toUpperCase());
+    if (methods.includes(req.method) || (req.method === 'HEAD' && methods.includes('GET'))) return next();
+    const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+    if (req.method === 'OPTIONS') return void res.setHeader('Allow', allow.join(', ')).status(204).end();
+    next(new MethodNotAllowedError({ message: `${req.method} is not allowed here.`, allow }));
+  };
+
+  #compiled: { path: string; pattern: RegExp; literals: number }[] | undefined;
+
+  /** Registered paths as patterns, with how many literal segments each has (compiled once routes are in). */
+  get #templates(): { path: string; pattern: RegExp; literals: number }[] {
+    return (this.#compiled ??= [...new Set(this.routes.map((r) => r.path))].map((path) => ({
+      path,
+      pattern: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
+      literals: path.split('/').filter((seg) => seg && !seg.startsWith(':')).length,
+    })));
+  }
+
   async #serve<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(spec: RouteSpec<P, Q, B>, access: Access, req: Request, res: Response): Promise<void> {
-    const principal = await this.#check(access, req.headers.authorization, async (actor) => {
+    const principal = await this.#check(spec.key, access, req.headers.authorization, async (actor) => {
       const parsed = spec.params?.safeParse(req.params);
       await spec.onForbidden?.({ actor, params: parsed?.success ? (parsed.data as Out<P>) : undefined });
     });
@@ -128,9 +175,13 @@ export class RouteKit {
     else res.status(spec.status ?? 200).json(result);
   }
 
-  async #check(access: Access, authorization: string | undefined, onForbidden: (actor: Principal) => Promise<void>): Promise<Principal | undefined> {
+  async #check(key: RouteKey, access: Access, authorization: string | undefined, onForbidden: (actor: Principal) => Promise<void>): Promise<Principal | undefined> {
     if (access === 'public') return authorization ? this.authenticate(authorization).catch(() => undefined) : undefined;
     const principal = await this.authenticate(authorization);
+    // A generated one-time password is good for choosing one's own password, nothing else.
+    if (principal.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(key)) {
+      throw new ForbiddenError({ message: 'Choose a new password first.', code: 'password_change_required' });
+    }
     if (!access.includes(principal.role)) {
       await onForbidden(principal);
       throw new ForbiddenError();

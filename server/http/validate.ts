@@ -4,7 +4,7 @@
  * a request before any schema or query sees it.
  */
 import { z } from 'zod';
-import { ValidationError, type FieldIssue } from '../errors.js';
+import { ValidationError, type FieldIssue } from '../../common/errors.js';
 
 /** Where a value came from, used as the first segment of each failing field's path. */
 export type InputPart = 'body' | 'query' | 'params';

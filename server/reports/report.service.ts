@@ -1,23 +1,15 @@
 /**
- * Programme reports. Only `$match` and `$group` with `$sum` are used (FerretDB's subset), over
- * the counters and witness marks kept at write time (report.model.ts); distinct witnesses are
- * counted with two `$group` stages. Small counts are suppressed so figures cannot identify a
- * witness.
+ * Programme reports: sessions held, distinct witnesses who testified, defendants sentenced and
+ * sentence months per year or country pair, from the ledger's table (ledger.ts: a few lookups,
+ * no scan of the records), with small counts suppressed so that no combination of queries
+ * reveals them (suppression.ts).
  */
 import type { Config } from '../../config/index.js';
 import { ReadCache } from '../db/readCache.js';
-import { increment, markWitness, UNKNOWN_PAIR } from './counters.js';
-import { ReportCounterModel, WitnessMarkModel } from './report.model.js';
-import type { Reported, Summary, SummaryQuery, SummaryRow } from './report.schemas.js';
-
-interface Raw {
-  sessionsHeld: number;
-  witnessesTestified: number;
-  defendantsSentenced: number;
-  sentenceMonths: number;
-}
-
-type GroupRow = { _id: unknown; n: number };
+import type { ReportContribution } from './contribution.js';
+import type { Cell, ReportLedger, Table } from './ledger.js';
+import type { Summary, SummaryQuery, SummaryRow } from './report.schemas.js';
+import { protect, shown, shownRow, type Grid, type Protection } from './suppression.js';
 
 /**
  * How long a computed summary is reused: until this process records a change, or this long at
@@ -25,11 +17,53 @@ type GroupRow = { _id: unknown; n: number };
  */
 export const SUMMARY_CACHE_MS = 10_000;
 
-/** Builds the summary report. */
+type Measure = 'sessionsHeld' | 'witnessesTestified' | 'defendantsSentenced';
+const MEASURES: readonly Measure[] = ['sessionsHeld', 'witnessesTestified', 'defendantsSentenced'];
+
+/** The table arranged for queries, with each measure's protection decided over all of it. */
+interface View {
+  readonly table: Table;
+  readonly years: readonly number[];
+  readonly pairs: readonly string[];
+  readonly protection: Record<Measure, Protection>;
+}
+
+const key = (year: number, pair: string): string => `${year}|${pair}`;
+const sorted = <T>(values: Iterable<T>): T[] => [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+function valueOf(cell: Cell | undefined, m: Measure): number {
+  if (!cell) return 0;
+  return m === 'witnessesTestified' ? cell.witnesses.size : cell[m];
+}
+
+/** A measure's total over cells: a sum, or the number of distinct witnesses. */
+function totalOf(cells: readonly (Cell | undefined)[], m: Measure): number {
+  if (m !== 'witnessesTestified') return cells.reduce((s, c) => s + valueOf(c, m), 0);
+  return new Set(cells.flatMap((c) => (c ? [...c.witnesses] : []))).size;
+}
+
+function viewOf(table: Table, t: number): View {
+  const years = sorted([...table.values()].map((c) => c.year));
+  const pairs = sorted([...table.values()].map((c) => c.countryPair));
+  const grid = (m: Measure): Grid => ({
+    years,
+    pairs,
+    value: (y, p) => valueOf(table.get(key(y, p)), m),
+    rowTotal: (y) => totalOf(pairs.map((p) => table.get(key(y, p))), m),
+  });
+  const protection = Object.fromEntries(MEASURES.map((m) => [m, protect(grid(m), t)])) as Record<Measure, Protection>;
+  return { table, years, pairs, protection };
+}
+
+/** Builds the summary report and counts what the records contribute. */
 export class ReportService {
   readonly #cache = new ReadCache<Summary>(SUMMARY_CACHE_MS);
 
-  constructor(private readonly settings: Config['reports']) {}
+  constructor(
+    private readonly settings: Config['reports'],
+    /** The figures (shared with the audit log, which adds contributions with their records). */
+    readonly ledger: ReportLedger,
+  ) {}
 
   /**
    * The summary, computed at most once per query per `SUMMARY_CACHE_MS` (concurrent callers
@@ -43,62 +77,48 @@ export class ReportService {
     this.#cache.invalidate();
   }
 
-  /** Called when a session has ended: one more session held, and the witness testified. */
-  async recordSessionEnded(s: { readonly year: number; readonly countryPair: string; readonly witnessId: string }): Promise<void> {
-    await increment(s.year, s.countryPair, { sessionsHeld: 1 });
-    await markWitness(s.year, s.countryPair, s.witnessId);
-    this.invalidate();
-  }
-
-  /** Called when a sentence has been recorded; only convictions count. */
-  async recordSentence(s: { readonly year: number; readonly countryPair: string | null; readonly outcome: string; readonly termMonths: number }): Promise<void> {
-    if (s.outcome !== 'convicted') return;
-    await increment(s.year, s.countryPair, { defendantsSentenced: 1, sentenceMonths: s.termMonths });
+  /** Adds a record's contribution (called by the audit log with the record's event). */
+  async contribute(c: ReportContribution, intent?: string): Promise<void> {
+    await this.ledger.add(c, intent);
     this.invalidate();
   }
 
   async #compute(q: SummaryQuery): Promise<Summary> {
-    const key = `$${q.groupBy}`;
-    const years: Record<string, number> = {};
-    if (q.from !== undefined) years.$gte = q.from;
-    if (q.to !== undefined) years.$lte = q.to;
-    const yearMatch = Object.keys(years).length > 0 ? { year: years } : {};
-    const match = { $match: yearMatch };
-    const total = (field: string) => ReportCounterModel.aggregate<GroupRow>([match, { $group: { _id: key, n: { $sum: `$${field}` } } }]);
-    // One pipeline per figure: FerretDB 1.24 miscounts some $group stages with several $sums.
-    const [held, witnesses, sentenced, months] = await Promise.all([
-      total('sessionsHeld'),
-      WitnessMarkModel.aggregate<GroupRow>([match, { $group: { _id: { k: key, w: '$witnessId' }, c: { $sum: 1 } } }, { $group: { _id: '$_id.k', n: { $sum: 1 } } }]),
-      total('defendantsSentenced'),
-      total('sentenceMonths'),
-    ]);
-    const raw = new Map<string, Raw>();
-    const row = (id: unknown): Raw => {
-      const group = id === null || id === undefined ? UNKNOWN_PAIR : String(id);
-      let r = raw.get(group);
-      if (!r) raw.set(group, (r = { sessionsHeld: 0, witnessesTestified: 0, defendantsSentenced: 0, sentenceMonths: 0 }));
-      return r;
-    };
-    for (const g of held) row(g._id).sessionsHeld = g.n;
-    for (const g of witnesses) row(g._id).witnessesTestified = g.n;
-    for (const g of sentenced) row(g._id).defendantsSentenced = g.n;
-    for (const g of months) row(g._id).sentenceMonths = g.n;
-    const rows = [...raw.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, r]) => this.#suppress(group, r));
-    return { groupBy: q.groupBy, from: q.from ?? null, to: q.to ?? null, threshold: this.settings.suppressionThreshold, rows };
+    const t = this.settings.suppressionThreshold;
+    const view = viewOf(await this.ledger.table(), t);
+    const years = view.years.filter((y) => (q.from === undefined || y >= q.from) && (q.to === undefined || y <= q.to));
+    const rows = q.groupBy === 'year' ? years.map((y) => this.#yearRow(view, y, t)) : view.pairs.flatMap((p) => this.#pairRow(view, p, years, t));
+    return { groupBy: q.groupBy, from: q.from ?? null, to: q.to ?? null, threshold: t, rows };
   }
 
-  #suppress(group: string, r: Raw): SummaryRow {
-    const t = this.settings.suppressionThreshold;
-    // Zero reveals nobody; 1..t-1 could, so it becomes a range.
-    const hide = (n: number): Reported => (n > 0 && n < t ? `<${t}` : n);
-    const defendants = hide(r.defendantsSentenced);
+  #yearRow(view: View, y: number, t: number): SummaryRow {
+    const cells = view.pairs.map((p) => view.table.get(key(y, p)));
+    const figure = (m: Measure) => shownRow(y, totalOf(cells, m), cells.filter((c) => valueOf(c, m) > 0).length, view.protection[m], t);
+    const defendants = figure('defendantsSentenced');
     return {
-      group,
-      sessionsHeld: hide(r.sessionsHeld),
-      witnessesTestified: hide(r.witnessesTestified),
+      group: String(y),
+      sessionsHeld: figure('sessionsHeld'),
+      witnessesTestified: figure('witnessesTestified'),
       defendantsSentenced: defendants,
-      sentenceMonths: typeof defendants === 'string' ? null : r.sentenceMonths,
+      sentenceMonths: typeof defendants === 'number' ? cells.reduce((s, c) => s + (c?.sentenceMonths ?? 0), 0) : null,
     };
+  }
+
+  #pairRow(view: View, p: string, years: readonly number[], t: number): SummaryRow[] {
+    const keys = years.map((y) => key(y, p));
+    const cells = keys.map((k) => view.table.get(k));
+    if (cells.every((c) => c === undefined)) return [];
+    const figure = (m: Measure) => shown(totalOf(cells, m), keys, view.protection[m], t);
+    const defendants = figure('defendantsSentenced');
+    return [
+      {
+        group: p,
+        sessionsHeld: figure('sessionsHeld'),
+        witnessesTestified: figure('witnessesTestified'),
+        defendantsSentenced: defendants,
+        sentenceMonths: typeof defendants === 'number' ? cells.reduce((s, c) => s + (c?.sentenceMonths ?? 0), 0) : null,
+      },
+    ];
   }
 }
 

@@ -3,7 +3,7 @@
  * serialised in-process: a second booking waits until the first is written, then sees it.
  */
 import mongoose from 'mongoose';
-import { ConflictError } from '../errors.js';
+import { ConflictError } from '../../common/errors.js';
 import { SessionModel, type SessionDoc } from './session.model.js';
 
 /** Statuses that hold a booking. */

@@ -5,15 +5,16 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { userActor, type AuditLog } from '../audit/index.js';
-import { ForbiddenError, InvalidStateError, NotFoundError, UnauthorizedError } from '../errors.js';
+import { userActor, type AuditInput, type AuditLog, type WriteStamp } from '../audit/index.js';
+import { ForbiddenError, InvalidStateError, NotFoundError, UnauthorizedError } from '../../common/errors.js';
 import type { Principal } from '../http/access.js';
 import type { WitnessService } from '../witnesses/index.js';
 import { insertOnce } from '../db/duplicateKey.js';
+import { storedId, updateVersioned } from '../db/versioned.js';
 import { InvitationClaimModel, InvitationModel, type InvitationDoc, type SessionDoc } from './session.model.js';
 import { Listeners } from './listeners.js';
-import { INVITATION_ROLES, type InvitationInput, type InvitationView } from './session.schemas.js';
-import { INVITATION_LEAD_MS, type SessionService } from './session.service.js';
+import { INVITATION_ROLES, type InvitationInput, type InvitationState, type InvitationView } from './session.schemas.js';
+import { INVITATION_LEAD_MS, Unchanged, unchangedIsFalse, type SessionService } from './session.service.js';
 
 export { INVITATION_LEAD_MS };
 
@@ -23,7 +24,14 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function toView(i: InvitationDoc): InvitationView {
+/** Where an invitation stands (see `InvitationView.state`). */
+function stateOf(i: InvitationDoc, sessionOver: boolean, now: Date): InvitationState {
+  if (i.revokedAt) return 'revoked';
+  if (i.usedAt) return 'used';
+  return sessionOver || now > i.validUntil ? 'expired' : 'issued';
+}
+
+function toView(i: InvitationDoc, sessionOver = false, now = new Date()): InvitationView {
   return {
     id: i._id.toHexString(),
     sessionId: i.sessionId,
@@ -34,12 +42,21 @@ function toView(i: InvitationDoc): InvitationView {
     validUntil: i.validUntil.toISOString(),
     used: Boolean(i.usedAt),
     revoked: Boolean(i.revokedAt),
+    state: stateOf(i, sessionOver, now),
+    language: (i.language ?? 'en') as InvitationView['language'],
   };
 }
+
+const isOver = (s: SessionDoc): boolean => s.status === 'ended' || s.status === 'cancelled';
 
 const invalid = (): UnauthorizedError => new UnauthorizedError({ message: 'The invitation is invalid, expired or revoked.', code: 'invalid_invitation' });
 const usedElsewhere = (): UnauthorizedError =>
   new UnauthorizedError({ message: 'This invitation link has already been used on another device. Ask the court for a new one.', code: 'invitation_used' });
+
+const INVITATIONS = InvitationModel.collection.collectionName;
+
+/** Thrown inside a recorded write whose first use was won by another device (nothing to record). */
+class ClaimLost extends Error {}
 
 /** A device key: random, chosen by the joining browser and kept for its reconnects. */
 const DEVICE_KEY = /^[A-Za-z0-9_-]{22,128}$/;
@@ -55,34 +72,54 @@ export class InvitationService {
     if (session.status === 'ended' || session.status === 'cancelled') throw new InvalidStateError({ message: 'The session is over.', code: 'session_over' });
     const displayName = input.role === 'witness' ? ((await this.deps.witnesses.codenames([session.witnessId])).get(session.witnessId) ?? 'Witness') : (input.displayName ?? input.role);
     const token = randomBytes(32).toString('base64url');
-    const doc = await InvitationModel.create({
-      sessionId,
-      role: input.role,
-      participantId: randomUUID(),
-      displayName,
-      tokenHash: hashToken(token),
-      validFrom: new Date(session.start.getTime() - INVITATION_LEAD_MS),
-      validUntil: session.end,
-      createdBy: actor.userId,
-    });
+    const _id = new mongoose.Types.ObjectId();
+    const event = { actor: userActor(actor), action: 'invitation.issue', target: `invitation:${_id.toHexString()}`, outcome: 'success', details: { sessionId, role: input.role } } as const;
+    const doc = await this.deps.audit.recorded(event, { collection: INVITATIONS, id: _id, change: 'create' }, () =>
+      InvitationModel.create({
+        _id,
+        sessionId,
+        role: input.role,
+        participantId: randomUUID(),
+        displayName,
+        language: input.language ?? 'en',
+        tokenHash: hashToken(token),
+        validFrom: new Date(session.start.getTime() - INVITATION_LEAD_MS),
+        validUntil: session.end,
+        createdBy: actor.userId,
+      }),
+    );
     const invitation = toView(doc as unknown as InvitationDoc);
-    await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.issue', target: `invitation:${invitation.id}`, outcome: 'success', details: { sessionId, role: input.role } });
-    return { invitation, link: `/join#token=${token}` };
+    // The language and the role ride in the fragment too, so the page speaks the language before
+    // anything is loaded and can check the devices of a role that publishes while the room is not
+    // open yet (hints only: the server decides everything from the token).
+    return { invitation, link: `/join#token=${token}&role=${input.role}${input.language ? `&lang=${input.language}` : ''}` };
   }
 
+  /** The session's invitations with their state, for those who manage the session. */
   async list(sessionId: string, actor: Principal): Promise<{ items: InvitationView[] }> {
-    await this.deps.sessions.loadManaged(sessionId, actor);
+    const session = await this.deps.sessions.loadManaged(sessionId, actor);
     const docs = await InvitationModel.find({ sessionId }).sort({ _id: 1 }).lean<InvitationDoc[]>();
-    return { items: docs.map(toView) };
+    const now = new Date();
+    return { items: docs.map((d) => toView(d, isOver(session), now)) };
   }
 
   async revoke(sessionId: string, invitationId: string, actor: Principal): Promise<void> {
     await this.deps.sessions.loadManaged(sessionId, actor);
-    const doc = await InvitationModel.findOneAndUpdate({ _id: new mongoose.Types.ObjectId(invitationId), sessionId }, { $set: { revokedAt: new Date() } }, { new: true }).lean<InvitationDoc>();
-    if (!doc) throw new NotFoundError({ message: 'No such invitation.' });
-    await this.deps.audit.append({ actor: userActor(actor), action: 'invitation.revoke', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId } });
+    const event = { actor: userActor(actor), action: 'invitation.revoke', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId } } as const;
+    // Versioned: a first use landing at the same moment cannot undo the revocation.
+    const doc = await this.deps.audit.recorded(event, { collection: INVITATIONS, id: storedId(invitationId), change: 'update' }, async (stamp) => {
+      const r = await updateVersioned<InvitationDoc>(InvitationModel, invitationId, (i) => (i.sessionId === sessionId ? { revokedAt: i.revokedAt ?? new Date() } : null), stamp);
+      if (!r.found || !r.changed) throw new NotFoundError({ message: 'No such invitation.' });
+      return r.doc;
+    });
     // Whoever is in the room on this link leaves it now, not only at their next reconnect.
     this.#revoked.emit({ sessionId, participantId: doc.participantId });
+  }
+
+  /** Every invitation of a session ever issued (revoked ones included), oldest first; no access check. */
+  async ofSession(sessionId: string): Promise<InvitationView[]> {
+    const docs = await InvitationModel.find({ sessionId }).sort({ _id: 1 }).lean<InvitationDoc[]>();
+    return docs.map((d) => toView(d));
   }
 
   /** Calls `listener` after each revocation through the API. */
@@ -90,10 +127,15 @@ export class InvitationService {
     return this.#revoked.add(listener);
   }
 
-  /** Revokes the invitation behind a participant id; false when there is none. */
-  async revokeParticipant(sessionId: string, participantId: string): Promise<boolean> {
-    const res = await InvitationModel.updateOne({ sessionId, participantId, revokedAt: null }, { $set: { revokedAt: new Date() } });
-    return res.modifiedCount > 0;
+  /** Revokes the invitation behind a participant id, recording `event` with it; false when there is none to revoke. */
+  async revokeParticipant(sessionId: string, participantId: string, event?: AuditInput): Promise<boolean> {
+    const doc = await InvitationModel.findOne({ sessionId, participantId }, { _id: 1 }).lean();
+    if (!doc) return false;
+    const write = async (stamp?: WriteStamp): Promise<void> => {
+      const r = await updateVersioned<InvitationDoc>(InvitationModel, doc._id, (i) => (i.revokedAt ? null : { revokedAt: new Date() }), stamp);
+      if (!r.found || !r.changed) throw new Unchanged();
+    };
+    return (event ? this.deps.audit.recorded(event, { collection: INVITATIONS, id: doc._id, change: 'update' }, write) : write()).then(() => true, unchangedIsFalse);
   }
 
   /**
@@ -123,15 +165,36 @@ export class InvitationService {
     if (!doc.usedAt) {
       // Waiting for the court to open the room does not use the link up.
       if (session.status === 'scheduled') throw new InvalidStateError({ message: 'The room is not open yet: it opens when the court opens the lobby.', code: 'room_not_open' });
-      if (await insertOnce(() => InvitationClaimModel.create({ invitationId, deviceHash: device, at: now }))) {
-        await InvitationModel.updateOne({ _id: doc._id }, { $set: { usedAt: now } });
-        await this.deps.audit.append({ actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId: doc.sessionId } });
-        return { invitation: doc, session };
-      }
+      const claimId = new mongoose.Types.ObjectId();
+      const event = { actor: { kind: 'participant', id: doc.participantId, role: doc.role }, action: 'invitation.use', target: `invitation:${invitationId}`, outcome: 'success', details: { sessionId: doc.sessionId } } as const;
+      // The claim (one per invitation: of racing devices one wins) is the record the event accounts for.
+      const won = await this.deps.audit
+        .recorded(event, { collection: InvitationClaimModel.collection.collectionName, id: claimId, change: 'create' }, async () => {
+          if (!(await insertOnce(() => InvitationClaimModel.create({ _id: claimId, invitationId, deviceHash: device, at: now })))) throw new ClaimLost();
+          await updateVersioned<InvitationDoc>(InvitationModel, doc._id, (i) => (i.usedAt ? null : { usedAt: now }));
+        })
+        .then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof ClaimLost) return false;
+            throw err;
+          },
+        );
+      if (won) return this.#unlessRevokedMeanwhile(doc, session, fail);
     }
     // Used before (or just now, by a concurrent first use): only the device that used it may return.
     const claim = await InvitationClaimModel.findOne({ invitationId }).lean();
     if (claim?.deviceHash !== device) return fail('used_elsewhere', usedElsewhere());
+    return this.#unlessRevokedMeanwhile(doc, session, fail);
+  }
+
+  /**
+   * The invitation was read before its claim: a revocation that landed since (its listeners then
+   * found nobody in the room to put out) must still refuse this use.
+   */
+  async #unlessRevokedMeanwhile<S>(doc: InvitationDoc, session: S, fail: (reason: string, err: Error) => Promise<never>): Promise<{ invitation: InvitationDoc; session: S }> {
+    const now = await InvitationModel.findById(doc._id, { revokedAt: 1 }).lean<{ revokedAt?: Date | null }>();
+    if (now?.revokedAt) return fail('revoked', invalid());
     return { invitation: doc, session };
   }
 }

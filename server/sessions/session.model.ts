@@ -1,6 +1,6 @@
 /** Testimony sessions, their invitations and attendance. */
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { PARTICIPANT_ROLES, PROTECTIVE_MEASURES, SESSION_STATUSES } from '../signaling/ports.js';
+import { PARTICIPANT_ROLES, PROTECTIVE_MEASURES, SESSION_STATUSES } from '../../common/vocabulary.js';
 
 const participantSchema = new Schema(
   {
@@ -32,6 +32,15 @@ const sessionSchema = new Schema(
     measures: { type: [String], required: true, enum: PROTECTIVE_MEASURES },
     interpreterLanguage: { type: String },
     status: { type: String, required: true, enum: SESSION_STATUSES },
+    /**
+     * Published copy of the hearing domain's suspension records (server/hearing): true while the
+     * requested authority has the hearing suspended. The records decide; this is what rooms read.
+     */
+    suspended: { type: Boolean, default: false },
+    /** When the session went live; null while it has not (reports count it as held only if set). */
+    liveAt: { type: Date, default: null },
+    /** When it ended or was cancelled. */
+    endedAt: { type: Date, default: null },
     createdBy: { type: String, required: true },
   },
   { collection: 'sessions', versionKey: false, timestamps: true },
@@ -52,6 +61,8 @@ const invitationSchema = new Schema(
     role: { type: String, required: true, enum: PARTICIPANT_ROLES },
     participantId: { type: String, required: true },
     displayName: { type: String, required: true },
+    /** Language of the witness-facing pages the link opens. */
+    language: { type: String, required: true, default: 'en' },
     /** SHA-256 of the token, hex; the token itself is never stored. */
     tokenHash: { type: String, required: true },
     validFrom: { type: Date, required: true },
@@ -93,6 +104,24 @@ const attendanceSchema = new Schema(
   },
   { collection: 'attendance', versionKey: false },
 );
-attendanceSchema.index({ sessionId: 1, at: 1 });
+// One document per event: a write repeated after an outage cut it off lands once.
+attendanceSchema.index({ sessionId: 1, participantId: 1, event: 1, at: 1 }, { unique: true });
 
 export const AttendanceModel = mongoose.model('Attendance', attendanceSchema);
+
+/**
+ * Removes the extra copies of attendance marks stored more than once (a write made again after
+ * an outage, before their index was unique), so that the index can be built; returns how many.
+ */
+export async function removeRepeatedAttendance(): Promise<number> {
+  // Read through once (FerretDB has no $push to group the copies with): runs once, at start-up.
+  const seen = new Set<string>();
+  const extra: unknown[] = [];
+  for await (const a of AttendanceModel.find({}, { sessionId: 1, participantId: 1, event: 1, at: 1 }).lean().cursor()) {
+    const key = JSON.stringify([a.sessionId, a.participantId, a.event, a.at.getTime()]);
+    if (seen.has(key)) extra.push(a._id);
+    else seen.add(key);
+  }
+  if (extra.length > 0) await AttendanceModel.deleteMany({ _id: { $in: extra } });
+  return extra.length;
+}

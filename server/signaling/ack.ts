@@ -2,7 +2,7 @@
  * The one place where errors become socket acknowledgements (HTTP has its own single mapper).
  */
 import type { z } from 'zod';
-import { ValidationError, toErrorBody } from '../errors.js';
+import { ValidationError, toErrorBody } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { Ack } from './contract.js';
 

@@ -4,11 +4,11 @@
  */
 import type { types } from '../../media/mediasoup.js';
 import type { CallContext, Handlers } from './dispatch.js';
-import type { ConsumerView, Json, TransportView } from './contract.js';
+import type { Json, TransportView } from './contract.js';
 
 type MediaHandlers = Pick<
   Handlers,
-  'hello' | 'getRouterRtpCapabilities' | 'join' | 'createTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'closeProducer' | 'consume' | 'resumeConsumer'
+  'hello' | 'getRouterRtpCapabilities' | 'join' | 'createTransport' | 'connectTransport' | 'restartIce' | 'produce' | 'closeProducer' | 'consume' | 'setListening' | 'setOwnMedia'
 >;
 
 const room = (ctx: CallContext) => ctx.hub.room(ctx.ticket.sessionId);
@@ -24,11 +24,16 @@ export const mediaHandlers: MediaHandlers = {
     return { rtpCapabilities: (await room(ctx)).rtpCapabilities as unknown as Json };
   },
 
+  /**
+   * Enters (or re-enters, after a reset) the room's media with fresh state: once the receive
+   * transport exists, the server sends what the policy gives (newConsumer).
+   */
   async join(ctx, { rtpCapabilities }) {
     const r = await room(ctx);
-    const peer = r.addPeer(ctx.ticket.participantId, ctx.ticket.role, ctx.ticket.displayName);
-    peer.rtpCapabilities = rtpCapabilities as unknown as types.RtpCapabilities;
-    return { producers: r.producersFor(peer.id) };
+    const { participantId, role, displayName } = ctx.ticket;
+    r.addPeer(participantId, role, displayName);
+    r.setReceiving(participantId, rtpCapabilities as unknown as types.RtpCapabilities);
+    return {};
   },
 
   async createTransport(ctx, { direction }) {
@@ -65,14 +70,18 @@ export const mediaHandlers: MediaHandlers = {
     return {};
   },
 
-  async consume(ctx, { transportId, producerId }) {
-    const c = await (await room(ctx)).consume(ctx.ticket.participantId, transportId, producerId);
-    const view: ConsumerView = { ...c, rtpParameters: c.rtpParameters as unknown as Json };
-    return view;
+  async setOwnMedia(ctx, { kind, paused }) {
+    const state = await (await room(ctx)).setOwnPaused(ctx.ticket.participantId, kind, paused);
+    return { kind, state };
   },
 
-  async resumeConsumer(ctx, { consumerId }) {
-    await (await room(ctx)).peer(ctx.ticket.participantId).consumer(consumerId).resume();
+  async setListening(ctx, { channel }) {
+    (await room(ctx)).setListening(ctx.ticket.participantId, channel);
+    return { channel };
+  },
+
+  async consume(ctx, { producerId }) {
+    (await room(ctx)).requestConsumer(ctx.ticket.participantId, producerId);
     return {};
   },
 };

@@ -3,28 +3,7 @@
  * small interface. The sessions domain implements it (`server/sessions/roomAccess.ts`); the
  * signalling layer and its tests depend only on this file.
  */
-
-/** Roles a participant can hold in a live testimony session. */
-export const PARTICIPANT_ROLES = [
-  'judge',
-  'prosecutor',
-  'defence',
-  'accused',
-  'witness',
-  'interpreter',
-  'support',
-  'operator',
-  'public',
-] as const;
-export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
-
-/** Protective measures a court can order. */
-export const PROTECTIVE_MEASURES = ['pseudonym', 'faceMask', 'voiceMask', 'closedSession', 'noRecording'] as const;
-export type ProtectiveMeasure = (typeof PROTECTIVE_MEASURES)[number];
-
-/** Session lifecycle. */
-export const SESSION_STATUSES = ['scheduled', 'lobby', 'live', 'ended', 'cancelled'] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
+import type { IdentityDocumentType, InterpretationMode, LiveMeasure, OathKind, ParticipantRole, ProtectiveMeasure, SessionStatus } from '../../common/vocabulary.js';
 
 /** Who a socket is, once its handshake credential has been resolved. */
 export interface RoomTicket {
@@ -38,6 +17,8 @@ export interface RoomTicket {
   readonly userId?: string;
   /** Set when the credential was an invitation token. */
   readonly invitationId?: string;
+  /** With a user JWT: when it expires (ms since the epoch); the socket is cut then (`token_expired`). */
+  readonly expiresAt?: number;
 }
 
 /** The parts of a testimony session that the room needs. */
@@ -47,6 +28,12 @@ export interface SessionView {
   readonly measures: readonly ProtectiveMeasure[];
   readonly windowStart: Date;
   readonly windowEnd: Date;
+  /**
+   * True while the requested state's authority has suspended the hearing (MLA hearings): the
+   * court must then receive none of the witness side's media until the authority resumes it.
+   * Stored with the session, so a rebuilt room or a second instance sees it too.
+   */
+  readonly suspended: boolean;
 }
 
 /** Attendance events recorded for the minutes. */
@@ -62,9 +49,11 @@ export interface RoomAuditEvent {
   readonly outcome: 'success' | 'failure';
   /** Never protected identity. */
   readonly details?: Record<string, unknown>;
+  /** The event's id (24 hex digits), when it has one: written twice, it is appended once. */
+  readonly id?: string;
 }
 
-/** Port implemented by the sessions domain. Errors are the typed errors of `server/errors.ts`. */
+/** Port implemented by the sessions domain. Errors are the typed errors of `common/errors.ts`. */
 export interface RoomAccess {
   /**
    * Resolves a handshake credential — a user JWT (then `sessionId` says which session) or an
@@ -80,8 +69,11 @@ export interface RoomAccess {
   getSession(sessionId: string): Promise<SessionView>;
   /** Moves `lobby → live` or `live → ended` (409 on an invalid transition). */
   setStatus(sessionId: string, status: 'live' | 'ended', actor: RoomTicket): Promise<SessionView>;
-  /** Turns the closedSession measure on or off. */
-  setClosedSession(sessionId: string, closed: boolean, actor: RoomTicket): Promise<SessionView>;
+  /**
+   * Turns a measure on or off while the room is open: `closedSession` by the operator or the
+   * judge, `faceMask` and `voiceMask` by the judge only (ForbiddenError otherwise). Audited.
+   */
+  setMeasure(sessionId: string, measure: LiveMeasure, on: boolean, actor: RoomTicket): Promise<SessionView>;
   /** Removes a participant: their invitation or participation stops working. */
   revokeParticipant(sessionId: string, participantId: string, actor: RoomTicket): Promise<void>;
   recordAttendance(sessionId: string, participantId: string, event: AttendanceEvent, at: Date): Promise<void>;
@@ -90,4 +82,93 @@ export interface RoomAccess {
   subscribe(listener: (session: SessionView) => void): () => void;
   /** Calls `listener` when an invitation is revoked over HTTP: its holder must leave the room. */
   subscribeRevocations(listener: (e: { readonly sessionId: string; readonly participantId: string }) => void): () => void;
+  /**
+   * Calls `listener` when an account is deactivated, changes role or password (here or on another
+   * instance, within about half a second): every earlier token of it has ended, and every socket
+   * whose `ticket.userId` it is must be cut.
+   */
+  subscribeAccountChanges(listener: (e: { readonly userId: string }) => void): () => void;
+  /** The hearing's records (identity check, oath, suspensions, interpretation), for its room requests. */
+  readonly hearing: HearingAccess;
+}
+
+/** How the requested authority checked the witness's identity (never the identity itself). */
+export interface IdentityCheckInput {
+  readonly documentType: IdentityDocumentType;
+  readonly matched: boolean;
+  /** How it was checked, in a sentence; never a name, number or address. */
+  readonly note: string;
+}
+
+/**
+ * Where the pre-live identity gate stands, as the court room may see it: never the document type,
+ * the note or any identity value. `notRequired`: the session has no requested authority.
+ */
+export type IdentityGate = 'pending' | 'confirmed' | 'notConfirmed' | 'overridden' | 'notRequired';
+
+/**
+ * How interpretation runs in a session: the data the media layer needs to route the interpreter's
+ * channel. `consecutive`: the interpreter speaks on the floor after the speaker; `simultaneous`:
+ * the interpreter's own channel goes to those who choose interpretation, the floor ducked.
+ */
+export interface InterpretationPlan {
+  /** ISO 639 code of the language the witness speaks, e.g. `ro`. */
+  readonly witnessLanguage: string;
+  /** ISO 639 code of the court's language, e.g. `mk`. */
+  readonly courtLanguage: string;
+  readonly mode: InterpretationMode;
+  /** Participant ids of the interpreters (their channel is the interpretation). */
+  readonly interpreterParticipantIds: readonly string[];
+}
+
+/** The hearing's state as a room shows it. */
+export interface HearingState {
+  /** Present for the judge, the operator and the requested authority only. */
+  readonly identityCheck?: IdentityGate;
+  /** When the judge recorded the rights notice and the oath or declaration; null before. */
+  readonly oath: { readonly kind: OathKind; readonly at: string } | null;
+  /** Why and since when the requested authority suspended the hearing; null when not suspended. */
+  readonly suspension: { readonly reason: string; readonly since: string } | null;
+  readonly interpretation: InterpretationPlan | null;
+}
+
+/**
+ * One participant's network figures over a whole session, recorded once by the media layer when
+ * the room closes (or a participant leaves for good) and read by the minutes' technical
+ * conditions. Averages over the samples taken while connected.
+ */
+export interface TelemetrySummary {
+  readonly participantId: string;
+  /** Number of one-second samples the figures cover. */
+  readonly samples: number;
+  readonly bitrateInKbps: { readonly avg: number; readonly max: number };
+  readonly bitrateOutKbps: { readonly avg: number; readonly max: number };
+  /** Packet loss in percent (0–100). */
+  readonly lossPercent: { readonly avg: number; readonly max: number };
+  /** Round-trip time in ms; null when never measured. */
+  readonly rttMs: { readonly avg: number; readonly max: number } | null;
+}
+
+/**
+ * Port implemented by the hearing domain (`server/hearing/`). Every call checks the ticket's role
+ * and the session's state itself and records who did it and when (audited); errors are the typed
+ * errors of `common/errors.ts`.
+ */
+export interface HearingAccess {
+  /** The state for `viewer` (the identity gate only for the judge, operator and authority). */
+  state(sessionId: string, viewer: RoomTicket): Promise<HearingState>;
+  /** The requested authority records the identity check, once per session (409 after). */
+  recordIdentityCheck(sessionId: string, input: IdentityCheckInput, actor: RoomTicket): Promise<void>;
+  /** The judge lets the hearing go live without a confirmed identity check (audited with the reason). */
+  overrideIdentityCheck(sessionId: string, reason: string, actor: RoomTicket): Promise<void>;
+  /** The judge records the rights notice and the oath or declaration, once per session. */
+  recordOath(sessionId: string, kind: OathKind, actor: RoomTicket): Promise<void>;
+  /** The requested authority suspends the live hearing; the session view then says `suspended`. */
+  suspend(sessionId: string, reason: string, actor: RoomTicket): Promise<SessionView>;
+  /** The requested authority resumes it. */
+  resume(sessionId: string, actor: RoomTicket): Promise<SessionView>;
+  /** Stores one participant's telemetry summary for the minutes (the latest per participant counts). */
+  recordTelemetrySummary(sessionId: string, summary: TelemetrySummary): Promise<void>;
+  /** Calls `listener` with the session id after any hearing record changed (from a room or HTTP). */
+  subscribe(listener: (sessionId: string) => void): () => void;
 }

@@ -19,10 +19,18 @@ export const identitySchema = z
   .strict();
 export type Identity = z.output<typeof identitySchema>;
 
+/** Trials a witness testifies in. */
+const trialIds = z.array(objectId).max(50);
+
+/**
+ * A new witness. The identity may be entered later, and only by programme staff or an admin; a
+ * prosecutor registers witnesses of their own trials (`trialIds`), naming the handler if known.
+ */
 export const createWitnessBody = z
   .object({
     codename,
-    identity: identitySchema,
+    identity: identitySchema.optional(),
+    trialIds: trialIds.default([]),
     countryOfOrigin: countryCode,
     languages: z.array(language).min(1).max(10),
     protectionStatus: z.enum(PROTECTION_STATUSES).default('candidate'),
@@ -36,6 +44,7 @@ export const updateWitnessBody = z
   .object({
     codename: codename.optional(),
     identity: identitySchema.optional(),
+    trialIds: trialIds.optional(),
     countryOfOrigin: countryCode.optional(),
     languages: z.array(language).min(1).max(10).optional(),
     protectionStatus: z.enum(PROTECTION_STATUSES).optional(),
@@ -67,5 +76,8 @@ export interface WitnessView {
   readonly protectionStatus: string;
   readonly riskLevel: string;
   readonly handlerId: string | null;
+  readonly trialIds: readonly string[];
+  /** Whether the protected identity has been entered (never the identity itself). */
+  readonly protectedRecorded: boolean;
   readonly archived: boolean;
 }

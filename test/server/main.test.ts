@@ -6,6 +6,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { freePort } from '../../server/db/embedded.js';
 import { ROOT } from '../support/hooks.js';
+import { buildFixture, burst, call, expectEveryRecordAudited, expectFiguresEqualRecount, sentenceBody, type Outcome } from './db/support.js';
 
 /** Starts `node dist/server/main.js` (what `npm start` runs after set-up). */
 function startMain(env: Record<string, string>): ChildProcess {
@@ -31,6 +32,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<number> {
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
@@ -95,5 +97,63 @@ describe('npm start on the embedded database', function () {
     const deadline = Date.now() + 5000;
     while (ferretdbPids(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(ferretdbPids(dataDir)).to.deep.equal([]);
+  });
+});
+
+describe('the service is killed outright during a write burst', function () {
+  this.timeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-kill-'));
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('the next start finds the unclean stop and reconciles before it is ready (within 10 s): no acknowledged write lost, every record audited once, figures equal a recount', async () => {
+    const [port, dbPort] = await Promise.all([freePort(), freePort()]);
+    const admin = { username: 'admin', password: 'admin-password-for-kill-test' };
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), LOG_LEVEL: 'warn', MEDIA_WORKERS: '1', ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password };
+    const url = `http://127.0.0.1:${port}`;
+    const first = startMain(env);
+    await waitReady(url, 15_000);
+    const fx = await buildFixture({ url }, admin, 3);
+    let acked = 0;
+    let killedAt = 0;
+    const outcomes: Outcome[] = await burst(fx.defendants.slice(0, 150), 4, async (d, i) => {
+      const o = await call({ url }, 'POST', '/api/sentences', fx.token, sentenceBody(d, i));
+      if (o.status === 201 && ++acked === 50) {
+        killedAt = Date.now();
+        first.kill('SIGKILL');
+      }
+      return o;
+    });
+    await exited(first);
+    expect(killedAt).to.be.greaterThan(0);
+    expect(outcomes.every((o) => o.status === 201 || o.status === 0), 'answers were 201 or no answer').to.equal(true);
+
+    const second = startMain(env);
+    let out = '';
+    second.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const restartedAt = Date.now();
+    try {
+      const readyMs = await waitReady(url, 10_000);
+      console.log(`      measured: ready ${readyMs} ms after the restart (${Date.now() - killedAt} ms after the kill)`);
+      expect(out).to.include('startRecovery() the previous run did not stop cleanly; reconciled before serving');
+      expect(Date.now() - restartedAt).to.be.below(10_000);
+      const client = await mongoose.mongo.MongoClient.connect(`mongodb://127.0.0.1:${dbPort}/witness_bridge`);
+      try {
+        const db = client.db();
+        const ackedIds = outcomes.filter((o) => o.status === 201).map((o) => new mongoose.Types.ObjectId(o.id));
+        expect(await db.collection('sentences').countDocuments({ _id: { $in: ackedIds } }), 'acknowledged writes lost').to.equal(ackedIds.length);
+        const audited = await expectEveryRecordAudited(db, { collection: 'sentences', filter: { trialId: { $in: [...fx.trialIds] } }, action: 'sentence.create', eventFilter: { 'details.trialId': { $in: [...fx.trialIds] } }, kind: 'sentence' });
+        console.log(`      measured: ${audited.records} sentences stored (${ackedIds.length} acknowledged), ${audited.reconciled} events written by reconciliation`);
+        await expectFiguresEqualRecount(db);
+        const run = await db.collection('service_runs').findOne({ clean: false });
+        expect(run, 'the killed run is marked as not stopped cleanly').to.not.equal(null);
+      } finally {
+        await client.close();
+      }
+      const verify = await call({ url }, 'GET', '/api/audit/verify', fx.token);
+      expect(verify.body).to.deep.include({ ok: true, status: 'ok' });
+    } finally {
+      second.kill('SIGTERM');
+      expect(await exited(second)).to.equal(0);
+    }
   });
 });

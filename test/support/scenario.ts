@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import type { UserRole } from '../../server/http/access.js';
-import type { ParticipantRole, ProtectiveMeasure } from '../../server/signaling/ports.js';
-import { startTestService, type TestService } from './service.js';
+import type { UserRole } from '../../common/vocabulary.js';
+import type { ParticipantRole, ProtectiveMeasure } from '../../common/vocabulary.js';
+import { startTestService, TEST_ADMIN_ENV, type TestService } from './service.js';
 
-/** Administrator credentials for `startTestService(SCENARIO_ADMIN_ENV)`. */
-export const SCENARIO_ADMIN_ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-for-tests' } as const;
+/** Administrator credentials for `startTestService(SCENARIO_ADMIN_ENV)` (every test service has them by default). */
+export const SCENARIO_ADMIN_ENV = TEST_ADMIN_ENV;
 
 /** The protected identity given to the scenario's witness (tests look for it in logs and files). */
 export const CANARY_IDENTITY = {
@@ -101,15 +101,16 @@ async function createUsers(url: string, adminToken: string, suffix: string): Pro
 
 async function createTrialAndWitness(url: string, s: { admin: string; staff: string; prosecutor: string; judgeId: string; prosecutorId: string; suffix: string; courtCountry: string; fromCountry: string }) {
   const witnessCodename = `Sparrow-${s.suffix}`;
-  const witness = await request(url)
-    .post('/api/witnesses')
-    .set('Authorization', bearer(s.staff))
-    .send({ codename: witnessCodename, identity: CANARY_IDENTITY, countryOfOrigin: s.fromCountry, languages: ['ro'], protectionStatus: 'active', riskLevel: 'high' })
-    .expect(201);
   const trial = await request(url)
     .post('/api/trials')
     .set('Authorization', bearer(s.prosecutor))
     .send({ caseNumber: `K-${s.suffix}`, court: 'Basic Court Skopje II', courtCountry: s.courtCountry, judgeId: s.judgeId, prosecutorIds: [s.prosecutorId], defendants: [{ name: 'Defendant A' }, { name: 'Defendant B' }], charges: ['humanTrafficking'] })
+    .expect(201);
+  // Registered by programme staff (who becomes its handler) as a witness of the trial.
+  const witness = await request(url)
+    .post('/api/witnesses')
+    .set('Authorization', bearer(s.staff))
+    .send({ codename: witnessCodename, identity: CANARY_IDENTITY, trialIds: [(trial.body as { id: string }).id], countryOfOrigin: s.fromCountry, languages: ['ro'], protectionStatus: 'active', riskLevel: 'high' })
     .expect(201);
   const t = trial.body as { id: string; defendants: { id: string }[] };
   return { witnessId: (witness.body as { id: string }).id, witnessCodename, trialId: t.id, defendantIds: t.defendants.map((d) => d.id) };
@@ -154,7 +155,7 @@ export async function createScenario(svc: TestService, opts: ScenarioOptions = {
   for (const role of opts.invitations ?? ['witness']) {
     const res = await request(svc.url).post(`/api/sessions/${s.id}/invitations`).set('Authorization', bearer(users.prosecutor.token)).send({ role }).expect(201);
     const body = res.body as { invitation: { id: string; participantId: string }; link: string };
-    invitations.push({ id: body.invitation.id, role, participantId: body.invitation.participantId, link: body.link, token: body.link.split('#token=')[1]! });
+    invitations.push({ id: body.invitation.id, role, participantId: body.invitation.participantId, link: body.link, token: /#token=([^&]+)/.exec(body.link)![1]! });
   }
   return { admin, users, ...base, sessionId: s.id, courtRoom, participantIds, invitations };
 }

@@ -24,6 +24,19 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+/**
+ * The administrator every test service is configured with. Tests share databases, and a service
+ * started without one would create a first-run administrator named `admin` with a random password
+ * whenever the database had none yet, locking out every later service configured as below.
+ */
+export const TEST_ADMIN_ENV = { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'admin-password-for-tests' } as const;
+
+/**
+ * The audit key of every test service: they share one test database, so its chain must verify
+ * under one key (each service's other development secrets are generated in its DATA_DIR).
+ */
+export const TEST_AUDIT_KEY = Buffer.from('witness-bridge audit key of tests', 'utf8').subarray(0, 32).toString('base64');
+
 /** Environment every test service shares; `env` overrides it. */
 export function testEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
@@ -33,9 +46,15 @@ export function testEnv(env: Record<string, string | undefined> = {}): Record<st
     LOG_LEVEL: 'debug',
     MONGODB_URI: testDatabaseUri(),
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wb-test-data-')),
+    // Generated development secrets go to a folder of their own, never the user's config folder.
+    SECRETS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'wb-test-secrets-')),
     MEDIA_WORKERS: '1',
+    // Several services run at once in tests: each WebRTC server takes any free port.
+    RTC_PORT: '0',
     CLIENT_DIR: path.join(ROOT, 'dist/client'),
     FERRETDB_BIN: path.join(ROOT, 'tools/ferretdb/bin/ferretdb'),
+    ...TEST_ADMIN_ENV,
+    AUDIT_KEY: TEST_AUDIT_KEY,
     ...env,
   };
 }

@@ -7,60 +7,93 @@ import { t } from '../strings.js';
 
 const e = t.apiErrors;
 
-/** Every code the server (HTTP, signalling, media) answers with, and its sentence. */
-const BY_CODE: ReadonlyMap<string, string> = new Map([
+/** Names of the sentences in `t.apiErrors` (the witness catalogue uses the same names). */
+type SentenceKey = { [K in keyof typeof e]: (typeof e)[K] extends string ? K : never }[keyof typeof e];
+
+/** Every code the server (HTTP, signalling, media) answers with, and the name of its sentence. */
+const BY_CODE: ReadonlyMap<string, SentenceKey> = new Map<string, SentenceKey>([
   // 400
-  ['validation_failed', e.validationFailed],
-  ['malformed_json', e.unreadable],
-  ['unsupported_encoding', e.unreadable],
-  ['operator_injection', e.refusedKeys],
+  ['validation_failed', 'validationFailed'],
+  ['malformed_json', 'unreadable'],
+  ['unsupported_encoding', 'unreadable'],
+  ['operator_injection', 'refusedKeys'],
   // 401
-  ['unauthorized', e.unauthorized],
-  ['invalid_token', e.invalidToken],
-  ['bad_credentials', e.badCredentials],
-  ['session_required', e.sessionRequired],
-  ['invalid_invitation', e.invalidInvitation],
-  ['invitation_used', e.invitationUsed],
-  ['device_key_required', e.deviceKeyRequired],
+  ['unauthorized', 'unauthorized'],
+  ['invalid_token', 'invalidToken'],
+  ['bad_credentials', 'badCredentials'],
+  ['session_required', 'sessionRequired'],
+  ['invalid_invitation', 'invalidInvitation'],
+  ['invitation_used', 'invitationUsed'],
+  ['device_key_required', 'deviceKeyRequired'],
   // 403
-  ['forbidden', e.forbidden],
-  ['control_forbidden', e.controlForbidden],
-  ['not_your_session', e.notYourSession],
-  ['not_your_trial', e.notYourTrial],
-  ['not_admitted', e.notAdmitted],
-  ['publish_forbidden', e.publishForbidden],
-  ['consume_forbidden', e.consumeForbidden],
+  ['forbidden', 'forbidden'],
+  ['control_forbidden', 'controlForbidden'],
+  ['not_your_session', 'notYourSession'],
+  ['not_your_trial', 'notYourTrial'],
+  ['not_admitted', 'notAdmitted'],
+  ['publish_forbidden', 'publishForbidden'],
+  ['consume_forbidden', 'consumeForbidden'],
+  ['password_change_required', 'passwordChangeRequired'],
+  ['role_not_permitted', 'roleNotPermitted'],
+  ['not_handler', 'notHandler'],
+  ['identity_staff_only', 'identityStaffOnly'],
   // 404
-  ['not_found', e.notFound],
-  ['route_not_found', e.notFound],
-  ['participant_not_found', e.participantNotFound],
-  ['transport_not_found', e.mediaGone],
-  ['producer_not_found', e.mediaGone],
-  ['consumer_not_found', e.mediaGone],
+  ['not_found', 'notFound'],
+  ['route_not_found', 'notFound'],
+  ['participant_not_found', 'participantNotFound'],
+  ['transport_not_found', 'mediaGone'],
+  ['producer_not_found', 'mediaGone'],
+  ['consumer_not_found', 'mediaGone'],
+  ['identity_not_recorded', 'identityNotRecorded'],
   // 409
-  ['conflict', e.conflict],
-  ['username_taken', e.usernameTaken],
-  ['codename_taken', e.codenameTaken],
-  ['case_number_taken', e.caseNumberTaken],
-  ['sentence_exists', e.sentenceExists],
-  ['witness_double_booked', e.witnessBooked],
-  ['court_room_double_booked', e.courtRoomBooked],
-  ['judge_double_booked', e.judgeBooked],
-  ['invalid_state', e.invalidState],
-  ['invalid_transition', e.invalidTransition],
-  ['session_not_scheduled', e.sessionNotScheduled],
-  ['session_over', e.sessionOver],
-  ['invitation_not_yet_valid', e.invitationNotYetValid],
-  ['room_not_open', e.roomNotOpen],
-  ['self_target', e.selfTarget],
-  ['not_joined', e.notJoined],
-  ['peer_closed', e.notJoined],
-  ['cannot_consume', e.cannotConsume],
+  ['conflict', 'conflict'],
+  ['username_taken', 'usernameTaken'],
+  ['codename_taken', 'codenameTaken'],
+  ['case_number_taken', 'caseNumberTaken'],
+  ['sentence_exists', 'sentenceExists'],
+  ['witness_double_booked', 'witnessBooked'],
+  ['court_room_double_booked', 'courtRoomBooked'],
+  ['judge_double_booked', 'judgeBooked'],
+  ['invalid_state', 'invalidState'],
+  ['invalid_transition', 'invalidTransition'],
+  ['session_not_scheduled', 'sessionNotScheduled'],
+  ['session_over', 'sessionOver'],
+  ['invitation_not_yet_valid', 'invitationNotYetValid'],
+  ['room_not_open', 'roomNotOpen'],
+  ['self_target', 'selfTarget'],
+  ['not_joined', 'notJoined'],
+  ['peer_closed', 'notJoined'],
+  ['cannot_consume', 'cannotConsume'],
+  ['wrong_transport', 'mediaGone'],
+  ['room_closed', 'sessionOver'],
+  ['room_full', 'roomFull'],
+  ['last_admin', 'lastAdmin'],
+  ['admin_change_busy', 'adminChangeBusy'],
+  // The hearing (identity check, oath, suspension, minutes)
+  ['identity_check_pending', 'identityCheckPending'],
+  ['identity_not_confirmed', 'identityNotConfirmed'],
+  ['identity_check_recorded', 'identityCheckRecorded'],
+  ['identity_check_overridden', 'identityCheckOverridden'],
+  ['override_not_needed', 'overrideNotNeeded'],
+  ['authority_only', 'authorityOnly'],
+  ['judge_only', 'judgeOnly'],
+  ['oath_recorded', 'oathRecorded'],
+  ['hearing_not_live', 'hearingNotLive'],
+  ['hearing_live', 'hearingLive'],
+  ['hearing_suspended', 'hearingSuspended'],
+  ['hearing_not_suspended', 'hearingNotSuspended'],
+  ['minutes_sealed', 'minutesSealed'],
+  ['minutes_changed', 'minutesChanged'],
+  ['minutes_not_found', 'minutesNotFound'],
+  ['session_not_ended', 'sessionNotEnded'],
+  ['not_your_minutes', 'notYourMinutes'],
   // 413, 429, 500
-  ['payload_too_large', e.tooLarge],
-  ['too_many_requests', e.tooMany],
-  ['login_throttled', e.loginThrottled],
-  ['internal', e.server],
+  ['payload_too_large', 'tooLarge'],
+  ['too_many_requests', 'tooMany'],
+  ['login_throttled', 'loginThrottled'],
+  ['rate_limited', 'rateLimited'],
+  ['token_expired', 'invalidToken'],
+  ['internal', 'server'],
 ]);
 
 /**
@@ -69,6 +102,15 @@ const BY_CODE: ReadonlyMap<string, string> = new Map([
  * `sentence(err)` helper can call this before falling back to its own sentences.
  */
 export function sentenceForCode(code: string): string | undefined {
+  const key = BY_CODE.get(code);
+  return key === undefined ? undefined : e[key];
+}
+
+/**
+ * The name of a code's sentence (e.g. `invitation_used` → `invitationUsed`), so that another
+ * language's catalogue (the witness pages') can give its own sentence for the same code.
+ */
+export function sentenceKeyForCode(code: string): string | undefined {
   return BY_CODE.get(code);
 }
 

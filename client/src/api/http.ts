@@ -80,7 +80,8 @@ async function send(method: string, path: string, opts: RequestOptions): Promise
   }
   if (!res.ok) {
     const error = await errorFromResponse(res);
-    if (res.status === 401 && !opts.anonymous) onUnauthorized?.();
+    // bad_credentials answers a password typed (e.g. the current one when changing it), not the sign-in.
+    if (res.status === 401 && !opts.anonymous && error.code !== 'bad_credentials') onUnauthorized?.();
     throw error;
   }
   return res;

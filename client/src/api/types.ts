@@ -3,11 +3,12 @@
  * the server is bundled).
  */
 import type { CreateUserInput, DirectoryEntry, UserView } from '../../../server/auth/auth.schemas.js';
-import type { WitnessView } from '../../../server/witnesses/witness.schemas.js';
-import type { TrialView } from '../../../server/trials/trial.schemas.js';
-import type { CreateSessionInput, InvitationView, SessionRecordView } from '../../../server/sessions/session.schemas.js';
+import type { CreateWitnessInput, Identity, UpdateWitnessInput, WitnessView } from '../../../server/witnesses/witness.schemas.js';
+import type { CreateTrialInput, TrialView, UpdateTrialInput } from '../../../server/trials/trial.schemas.js';
+import type { CreateSessionInput, InvitationInput, InvitationView, SessionRecordView, UpdateSessionInput } from '../../../server/sessions/session.schemas.js';
 import type { CreateSentenceInput, SentenceView } from '../../../server/sentences/sentence.schemas.js';
 import type { Reported, Summary, SummaryRow } from '../../../server/reports/report.schemas.js';
+import type { MinutesView as ServerMinutesView } from '../../../server/hearing/hearing.schemas.js';
 
 export type User = UserView;
 /** What an administrator sends to create an account. */
@@ -16,9 +17,25 @@ export type NewUser = CreateUserInput;
 export type DirectoryUser = DirectoryEntry;
 export type UserRole = UserView['role'];
 export type Witness = WitnessView;
+export type NewWitness = CreateWitnessInput;
+export type WitnessChange = UpdateWitnessInput;
+/** The protected identity (programme staff only). */
+export type WitnessIdentity = Identity;
 export type Trial = TrialView;
+export type NewTrial = CreateTrialInput;
+export type TrialChange = UpdateTrialInput;
+export type SessionChange = UpdateSessionInput;
+/** Roles a one-time link can carry. */
+export type InvitationRole = InvitationInput['role'];
+/** Language of the pages a link opens (stored on the invitation, put in the link by the server). */
+export type InvitationLanguage = NonNullable<InvitationInput['language']>;
+/** An issued link as listed, with its state (issued, used, revoked, expired) and language. */
+export type Invitation = InvitationView;
+export type InvitationState = InvitationView['state'];
 export type TestimonySession = SessionRecordView;
 export type Sentence = SentenceView;
+/** Minutes of a hearing as issued (content, version, hashes, seal). */
+export type MinutesView = ServerMinutesView;
 export type NewSentence = CreateSentenceInput;
 export type ReportRow = SummaryRow;
 export type ReportSummary = Summary;

@@ -14,6 +14,7 @@ interface NavItem {
 export const NAV_BY_ROLE: Readonly<Record<UserRole, readonly NavItem[]>> = {
   prosecutor: [
     { path: '/trials', label: t.nav.trials },
+    { path: '/witnesses', label: t.nav.witnesses },
     { path: '/sessions', label: t.nav.sessions },
     { path: '/schedule', label: t.nav.schedule },
   ],
@@ -21,9 +22,13 @@ export const NAV_BY_ROLE: Readonly<Record<UserRole, readonly NavItem[]>> = {
   defence: [{ path: '/sessions', label: t.nav.sessions }],
   interpreter: [{ path: '/sessions', label: t.nav.sessions }],
   operator: [{ path: '/sessions', label: t.nav.console }],
-  staff: [{ path: '/reports', label: t.nav.reports }],
+  staff: [
+    { path: '/reports', label: t.nav.reports },
+    { path: '/witnesses', label: t.nav.witnesses },
+  ],
   admin: [
     { path: '/trials', label: t.nav.trials },
+    { path: '/witnesses', label: t.nav.witnesses },
     { path: '/sessions', label: t.nav.sessions },
     { path: '/schedule', label: t.nav.schedule },
     { path: '/reports', label: t.nav.reports },
@@ -37,14 +42,14 @@ export function homeOf(role: UserRole): string {
 }
 
 /** An in-app link that keeps the page (no reload). */
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({ to, children, className, label, current }: { to: string; children: ReactNode; className?: string; label?: string; current?: boolean }) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     navigate(to);
   };
   return (
-    <a href={to} onClick={onClick} className={className}>
+    <a href={to} onClick={onClick} className={className} aria-label={label} aria-current={current ? 'page' : undefined}>
       {children}
     </a>
   );
@@ -54,7 +59,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { user, signOut } = useAuth();
   const path = usePath();
   if (!user) return <>{children}</>;
-  const items = NAV_BY_ROLE[user.role] ?? [];
+  // Until a one-time password is replaced, the password page is the only place to go.
+  const items = user.mustChangePassword ? [] : (NAV_BY_ROLE[user.role] ?? []);
   return (
     <div className="shell">
       <header className="topbar">
@@ -63,7 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <ul>
             {items.map((i) => (
               <li key={i.path}>
-                <Link to={i.path} className={path.startsWith(i.path) ? 'active' : undefined}>
+                <Link to={i.path} className={path.startsWith(i.path) ? 'active' : undefined} {...(path.startsWith(i.path) ? { current: true } : {})}>
                   {i.label}
                 </Link>
               </li>
@@ -71,6 +77,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <span className="who">{t.app.signedInAs(user.displayName ?? user.username, roleLabel(user.role))}</span>
+        <Link to="/password" className="nav-extra" {...(path === '/password' ? { current: true } : {})}>
+          {t.password.link}
+        </Link>
         <button type="button" className="secondary" onClick={signOut}>
           {t.app.signOut}
         </button>

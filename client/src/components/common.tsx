@@ -73,6 +73,8 @@ export function formatInZone(iso: string | Date, timeZone?: string): string {
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    // Courts keep a 24-hour clock, as the schedule form does.
+    hourCycle: 'h23',
     ...(timeZone ? { timeZone, timeZoneName: 'short' } : {}),
   }).format(d);
 }

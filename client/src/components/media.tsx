@@ -13,26 +13,39 @@ export function TrackVideo({ track, label, className, testRole }: { track: Media
   return <video ref={ref} className={className} aria-label={label} autoPlay playsInline muted data-role={testRole} />;
 }
 
-/** Plays every remote audio track, invisibly. */
-export function AudioSinks({ tracks }: { tracks: readonly MediaStreamTrack[] }) {
+/** How loud the floor plays while its listener follows the interpretation (about 15 %). */
+export const DUCKED_VOLUME = 0.15;
+
+/** One received sound: its track, whose it is, and whether it is the ducked floor. */
+export interface AudioFeed {
+  readonly track: MediaStreamTrack;
+  readonly role?: string;
+  readonly ducked?: boolean;
+}
+
+/** Plays every remote audio track, invisibly; the ducked floor quietly under the interpretation. */
+export function AudioSinks({ feeds }: { feeds: readonly AudioFeed[] }) {
   return (
     <div hidden>
-      {tracks.map((tr) => (
-        <AudioSink key={tr.id} track={tr} />
+      {feeds.map((f) => (
+        <AudioSink key={f.track.id} feed={f} />
       ))}
     </div>
   );
 }
 
-function AudioSink({ track }: { track: MediaStreamTrack }) {
+function AudioSink({ feed }: { feed: AudioFeed }) {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    el.srcObject = new MediaStream([track]);
+    el.srcObject = new MediaStream([feed.track]);
     el.play().catch(() => undefined);
-  }, [track]);
-  return <audio ref={ref} autoPlay />;
+  }, [feed.track]);
+  useEffect(() => {
+    if (ref.current) ref.current.volume = feed.ducked ? DUCKED_VOLUME : 1;
+  }, [feed.ducked]);
+  return <audio ref={ref} autoPlay data-role={feed.role} data-ducked={feed.ducked ? 'true' : undefined} />;
 }
 
 /** Microphone level 0..1 of a stream's audio, sampled each animation frame. */

@@ -6,20 +6,22 @@
 import { Device, type types } from 'mediasoup-client';
 import type {
   Admission,
+  ConsumerView,
+  MaskingStatusView,
   ParticipantStatsView,
   ParticipantView,
-  ProducerView,
   RequestName,
   ResponseData,
   SessionInfo,
 } from '../../../server/signaling/contract.js';
-import type { ParticipantRole } from '../../../server/signaling/ports.js';
+import type { ParticipantRole } from '../../../common/vocabulary.js';
+import type { HearingState } from '../../../server/signaling/ports.js';
 import { TypedEmitter } from './emitter.js';
 import { deviceKey } from './deviceKey.js';
 import { connectSocket, request, RoomRequestError, type RequestInput, type RoomSocket } from './signaling.js';
 
 export { RoomRequestError };
-export type { Admission, ParticipantStatsView, ParticipantView, ProducerView, SessionInfo };
+export type { Admission, HearingState, MaskingStatusView, ParticipantStatsView, ParticipantView, SessionInfo };
 
 /** A stream received from another participant. */
 export interface RemoteMedia {
@@ -32,6 +34,12 @@ export interface RemoteMedia {
   readonly track: MediaStreamTrack;
   /** True while the server (operator) or the publisher has paused the stream. */
   readonly paused: boolean;
+  /** `masked`: disguised by the server (face hidden, voice shifted). */
+  readonly variant: 'raw' | 'masked';
+  /** The operator's preview of what the accused receives. */
+  readonly preview: boolean;
+  /** Floor audio while listening to the interpretation: play it quietly (about 15 %). */
+  readonly ducked: boolean;
 }
 
 /** Events of a RoomClient. */
@@ -40,6 +48,10 @@ export type RoomClientEvents = {
   session: [SessionInfo];
   participants: [ParticipantView[]];
   telemetry: [{ at: string; participants: ParticipantStatsView[] }];
+  /** Operators: the masking of one of the witness's streams changed. */
+  maskingStatus: [MaskingStatusView];
+  /** Who is speaking now (among those this client hears). */
+  activeSpeaker: [{ participantId: string }];
   remoteAdded: [RemoteMedia];
   remoteRemoved: [{ consumerId: string; producerId: string; reason: 'producerClosed' | 'policy' | 'reset' }];
   remotePaused: [RemoteMedia];
@@ -54,6 +66,10 @@ export type RoomClientEvents = {
   /** The session ended, or this participant was denied or removed: the client is closed. */
   closed: [{ reason: 'ended' | 'denied' | 'removed' | 'disconnected' | 'local' }];
   error: [Error];
+  /** The hearing's state changed (identity gate, oath, suspension, interpretation). */
+  hearing: [HearingState];
+  /** The server is about to cut this user's connection: the token expired or the account changed. */
+  signedOut: [{ code: 'token_expired' | 'account_changed' }];
 };
 
 /** Options of `RoomClient.connect()`. */
@@ -69,7 +85,7 @@ export interface RoomClientOptions {
 
 interface Remote {
   consumer: types.Consumer;
-  info: ProducerView;
+  info: ConsumerView;
 }
 
 export class RoomClient extends TypedEmitter<RoomClientEvents> {
@@ -82,6 +98,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   readonly #tracks = new Map<'audio' | 'video', MediaStreamTrack>();
   readonly #producers = new Map<'audio' | 'video', types.Producer>();
   readonly #remotes = new Map<string, Remote>();
+  /** Consumers announced by the server whose set-up has not finished yet. */
+  readonly #settingUp = new Set<string>();
+  /** Of those, the ones the server closed meanwhile: never shown. */
+  readonly #closedEarly = new Set<string>();
+  /** Of those, whether their producer was paused or resumed meanwhile (the latest word). */
+  readonly #pausedEarly = new Map<string, boolean>();
   /** Media set-up steps run one at a time so resets and new streams cannot interleave. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -176,6 +198,31 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     });
   }
 
+  /**
+   * Mutes or unmutes this client's own microphone or camera: the server pauses the stream for
+   * everyone (and tells the operator), which a local pause alone would not. A controller's hold
+   * stays in force through an unmute.
+   */
+  async setMediaPaused(kind: 'audio' | 'video', paused: boolean): Promise<'live' | 'muted' | 'held' | 'none'> {
+    const producer = this.#producers.get(kind);
+    if (producer) {
+      if (paused) producer.pause();
+      else producer.resume();
+    }
+    return (await this.request('setOwnMedia', { kind, paused })).state;
+  }
+
+  /** Switches the camera or microphone being sent (device choice) without setting media up again. */
+  replaceTrack(track: MediaStreamTrack): Promise<void> {
+    return this.#serial(async () => {
+      const kind = track.kind === 'audio' ? 'audio' : 'video';
+      this.#tracks.set(kind, track);
+      const producer = this.#producers.get(kind);
+      if (producer && !producer.closed) await producer.replaceTrack({ track });
+      else await this.#produce(kind, track);
+    });
+  }
+
   /** Sends any request of the contract (operator controls included) and returns its data. */
   request<K extends RequestName>(name: K, payload: RequestInput<K>): Promise<ResponseData[K]> {
     return request(this.socket, name, payload);
@@ -197,11 +244,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return run;
   }
 
+  /** Enters the room's media; once the receive transport exists the server sends its streams (newConsumer). */
   async #setUpMedia(): Promise<void> {
     const device = this.#device!;
-    const { producers } = await this.request('join', { rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown> & { codecs: [] } });
+    await this.request('join', { rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown> & { codecs: [] } });
     this.#recv = await this.#createTransport('recv');
-    for (const p of producers) await this.#consume(p);
     for (const [kind, track] of this.#tracks) await this.#produce(kind, track);
   }
 
@@ -247,26 +294,46 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#producers.set(kind, producer);
   }
 
-  async #consume(info: ProducerView): Promise<void> {
+  /** Sets up a stream the server gave; the server starts its media once this resolves. */
+  async #consume(info: ConsumerView): Promise<void> {
+    if (this.#closedEarly.delete(info.id)) return;
     const recv = this.#recv;
-    if (!recv || recv.closed || [...this.#remotes.values()].some((r) => r.info.producerId === info.producerId)) return;
-    const c = await this.request('consume', { transportId: recv.id, producerId: info.producerId });
-    const consumer = await recv.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as unknown as types.RtpParameters });
-    if (c.producerPaused) consumer.pause();
+    if (!recv || recv.closed) throw new Error('a stream arrived before the receive transport');
+    const consumer = await recv.consume({ id: info.id, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters as unknown as types.RtpParameters });
+    // The server may have closed it while the client set it up.
+    if (this.#closedEarly.delete(info.id)) {
+      consumer.close();
+      return;
+    }
+    if (this.#pausedEarly.get(info.id) ?? info.producerPaused) consumer.pause();
     const remote: Remote = { consumer, info };
     this.#remotes.set(consumer.id, remote);
-    await this.request('resumeConsumer', { consumerId: consumer.id });
     this.emit('remoteAdded', this.#view(remote));
   }
 
   #view(r: Remote): RemoteMedia {
     const { consumer, info } = r;
-    return { ...info, consumerId: consumer.id, track: consumer.track, paused: consumer.paused, kind: consumer.kind };
+    return {
+      consumerId: consumer.id,
+      producerId: info.producerId,
+      participantId: info.participantId,
+      role: info.role,
+      displayName: info.displayName,
+      kind: consumer.kind,
+      track: consumer.track,
+      paused: consumer.paused,
+      variant: info.variant,
+      preview: info.preview,
+      ducked: info.ducked,
+    };
   }
 
   #dropRemote(consumerId: string, reason: 'producerClosed' | 'policy' | 'reset'): void {
     const r = this.#remotes.get(consumerId);
-    if (!r) return;
+    if (!r) {
+      if (this.#settingUp.has(consumerId)) this.#closedEarly.add(consumerId);
+      return;
+    }
     this.#remotes.delete(consumerId);
     r.consumer.close();
     this.emit('remoteRemoved', { consumerId, producerId: r.info.producerId, reason });
@@ -299,9 +366,28 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       this.emit('session', session);
     });
     s.on('sessionEnded', () => this.#shutdown('ended'));
+    s.on('hearing', (h) => this.emit('hearing', h));
+    s.on('signedOut', (e) => this.emit('signedOut', e));
     s.on('participants', ({ participants }) => this.emit('participants', participants));
     s.on('telemetry', (t) => this.emit('telemetry', t));
-    s.on('newProducer', (info) => void this.#serial(() => (this.#joined ? this.#consume(info) : Promise.resolve())).catch(fail));
+    s.on('newConsumer', (info, ack) => {
+      this.#settingUp.add(info.id);
+      this.#serial(() => this.#consume(info))
+        .finally(() => {
+          this.#settingUp.delete(info.id);
+          this.#closedEarly.delete(info.id);
+          this.#pausedEarly.delete(info.id);
+        })
+        .then(
+          () => ack({ ok: true }),
+          (err: unknown) => {
+            ack({ ok: false });
+            fail(err);
+          },
+        );
+    });
+    s.on('maskingStatus', (status) => this.emit('maskingStatus', status));
+    s.on('activeSpeaker', (e) => this.emit('activeSpeaker', e));
     s.on('consumerClosed', ({ consumerId, reason }) => this.#dropRemote(consumerId, reason));
     s.on('consumerPaused', ({ consumerId, paused }) => this.#onRemotePaused(consumerId, paused));
     s.on('producerPaused', ({ producerId, paused }) => {
@@ -317,7 +403,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   #onRemotePaused(consumerId: string, paused: boolean): void {
     const r = this.#remotes.get(consumerId);
-    if (!r) return;
+    if (!r) {
+      if (this.#settingUp.has(consumerId)) this.#pausedEarly.set(consumerId, paused);
+      return;
+    }
     if (paused) r.consumer.pause();
     else r.consumer.resume();
     this.emit('remotePaused', this.#view(r));

@@ -1,4 +1,5 @@
 /** The sign-in form. */
+import { usePageTitle } from '../app/title.js';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/http.js';
 import { useAuth } from '../app/auth.js';
@@ -6,6 +7,7 @@ import { ErrorNotice } from '../components/common.js';
 import { t } from '../strings.js';
 
 export function SignIn() {
+  usePageTitle(t.titles.signIn);
   const { signIn, notice } = useAuth();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');

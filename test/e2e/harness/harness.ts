@@ -4,6 +4,7 @@
  */
 import { RoomClient, RoomRequestError } from '../../../client/src/rooms/index.js';
 import type { RemoteMedia } from '../../../client/src/rooms/index.js';
+import { recordAudio, recordMix, recordVideo, type RecordedFrame } from './recorders.js';
 
 /** One recorded client event with the time it happened (ms since page load). */
 interface Logged {
@@ -33,7 +34,8 @@ function current(): RoomClient {
   return client;
 }
 
-const brief = (r: RemoteMedia) => ({ consumerId: r.consumerId, producerId: r.producerId, role: r.role, kind: r.kind, paused: r.paused });
+const brief = (r: RemoteMedia) => ({ consumerId: r.consumerId, producerId: r.producerId, role: r.role, kind: r.kind, paused: r.paused, variant: r.variant, preview: r.preview, ducked: r.ducked });
+const videoRecorders = new Map<string, () => RecordedFrame[]>();
 
 const wb = {
   /** Connects; resolves `{ ok: false, code, message }` when the handshake is refused. */
@@ -44,7 +46,7 @@ const wb = {
       const e = err as RoomRequestError;
       return { ok: false as const, code: e.code, message: e.message };
     }
-    for (const ev of ['admission', 'session', 'remoteAdded', 'remoteRemoved', 'remotePaused', 'localPaused', 'mediaReset', 'transportState', 'iceRestarted', 'closed', 'error'] as const) {
+    for (const ev of ['admission', 'session', 'remoteAdded', 'remoteRemoved', 'remotePaused', 'localPaused', 'mediaReset', 'transportState', 'iceRestarted', 'closed', 'error', 'maskingStatus'] as const) {
       client.on(ev, (d?: unknown) => record(ev, d && typeof d === 'object' && 'track' in d ? brief(d as RemoteMedia) : d instanceof Error ? d.message : d));
     }
     client.on('telemetry', (t) => record('telemetry', t));
@@ -52,12 +54,23 @@ const wb = {
   },
   waitAdmitted: () => current().waitUntilAdmitted(),
   join: () => current().join(),
-  async publish() {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240, frameRate: 15 } });
+  async publish(size: { width: number; height: number } = { width: 320, height: 240 }) {
+    // No echo cancellation, noise suppression or gain control: the tests measure what was sent.
+    const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+    const stream = await navigator.mediaDevices.getUserMedia({ audio, video: { ...size, frameRate: 15 } });
     await current().publish(stream);
     return current().producerIds;
   },
   producerIds: () => current().producerIds,
+  /** Starts recording every decoded frame of `role` video (up to `max`); `frames(role)` takes them. */
+  recordVideo(role: string, max: number) {
+    videoRecorders.set(role, recordVideo(current(), role, max));
+  },
+  frames: (role: string) => videoRecorders.get(role)?.() ?? [],
+  /** Resolves `seconds` of the received `role` audio, mono 16 kHz, once it arrives. */
+  recordAudio: (role: string, seconds: number) => recordAudio(current(), role, seconds),
+  /** Resolves `seconds` of what the participant hears: all received audio at its played level. */
+  recordMix: (seconds: number) => recordMix(current(), seconds),
   remotes: () => current().remotes.map(brief),
   /** Any request of the contract; never throws: returns the acknowledgement's shape. */
   async request(name: string, payload: unknown) {

@@ -84,11 +84,15 @@ declare global {
       connect(token: string, sessionId?: string): Promise<ConnectResult>;
       waitAdmitted(): Promise<void>;
       join(): Promise<void>;
-      publish(): Promise<Partial<Record<'audio' | 'video', string>>>;
+      publish(size?: { width: number; height: number }): Promise<Partial<Record<'audio' | 'video', string>>>;
       producerIds(): Partial<Record<'audio' | 'video', string>>;
-      remotes(): { consumerId: string; producerId: string; role: string; kind: string; paused: boolean }[];
+      remotes(): { consumerId: string; producerId: string; role: string; kind: string; paused: boolean; variant: string; preview: boolean; ducked: boolean }[];
+      recordVideo(role: string, max: number): void;
+      frames(role: string): { at: number; variant: string; presented: number; dataUrl: string }[];
+      recordAudio(role: string, seconds: number): Promise<number[]>;
+      recordMix(seconds: number): Promise<number[]>;
       request(name: string, payload: unknown): Promise<unknown>;
-      inbound(): Promise<{ consumerId: string; producerId: string; role: string; kind: string; paused: boolean; framesDecoded: number; bytesReceived: number }[]>;
+      inbound(): Promise<{ consumerId: string; producerId: string; role: string; kind: string; paused: boolean; variant: string; preview: boolean; ducked: boolean; framesDecoded: number; bytesReceived: number }[]>;
       timeToFirstFrame(token: string, sessionId: string | undefined, role: string, timeoutMs: number): Promise<number>;
       stages(): { connected?: number; joined?: number; consumer?: number; dtls?: number; firstBytes?: number };
       log(): { at: number; event: string; detail: unknown }[];

@@ -103,7 +103,12 @@ describe('auth routes', () => {
   });
 
   it('a control token signed like the others is accepted (the negatives are not vacuous)', async () => {
-    await me(sign({ role: 'judge', username: 'j' }, {})).expect(200);
+    await me(sign({ role: 'judge', username: 'j', ep: '0' }, {})).expect(200);
+  });
+
+  it('refuses a correctly signed token of another token epoch, or without one', async () => {
+    await me(sign({ role: 'judge', username: 'j', ep: 'an-earlier-epoch' }, {})).expect(401);
+    await me(sign({ role: 'judge', username: 'j' }, {})).expect(401);
   });
 
   it('a deactivated account is refused at once, whatever its token', async () => {

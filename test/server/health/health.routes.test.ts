@@ -47,7 +47,11 @@ describe('readiness when a dependency fails', () => {
     try {
       await request(svc.url).get('/readyz').expect(200);
       await db.close();
-      const res = await request(svc.url).get('/readyz').expect(503);
+      // The monitor pings every 200 ms: the change shows within a second.
+      const deadline = Date.now() + 1000;
+      let res = await request(svc.url).get('/readyz');
+      while (res.status !== 503 && Date.now() < deadline) res = await request(svc.url).get('/readyz');
+      expect(res.status).to.equal(503);
       expect(res.body.status).to.equal('unavailable');
       expect(res.body.checks.database).to.equal('unreachable');
       expect(res.body.checks.media).to.equal('ok');

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
-import { UnauthorizedError } from '../../../server/errors.js';
+import { UnauthorizedError } from '../../../common/errors.js';
 import { RouteKit } from '../../../server/http/routeKit.js';
 
 describe('RouteKit: handlers still running at shutdown', () => {

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { createScenario, SCENARIO_ADMIN_ENV, bearer, type Scenario } from '../../support/scenario.js';
 import { startTestService, type TestService } from '../../support/service.js';
+import { createIndexes } from '../../../server/api.js';
+import { createLogger } from '../../../server/logger.js';
 import type { RoomAccess, RoomTicket, SessionView } from '../../../server/signaling/ports.js';
 
 async function rejects(p: Promise<unknown>): Promise<{ status: number; code: string }> {
@@ -130,11 +133,11 @@ describe('RoomAccess (sessions domain)', () => {
     expect((await rejects(access().setStatus(sc.sessionId, 'live', witness))).status).to.equal(403);
   });
 
-  it('setClosedSession() notifies subscribers and is audited', async () => {
+  it('setMeasure() of closedSession notifies subscribers and is audited', async () => {
     const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
     const seen: string[][] = [];
     const off = access().subscribe((s: SessionView) => seen.push([...s.measures]));
-    const view = await access().setClosedSession(sc.sessionId, true, judge);
+    const view = await access().setMeasure(sc.sessionId, 'closedSession', true, judge);
     off();
     expect(view.measures).to.include('closedSession');
     expect(seen).to.have.length(1);
@@ -148,6 +151,46 @@ describe('RoomAccess (sessions domain)', () => {
     expect((await rejects(access().authenticate({ token: sc.users.defence.token, sessionId: sc.sessionId }))).status).to.equal(403);
     await access().revokeParticipant(sc.sessionId, sc.invitations[1]!.participantId, judge);
     expect((await rejects(access().authenticate({ token: sc.invitations[1]!.token, deviceKey: DEVICE_A }))).status).to.equal(401);
+  });
+
+  it('recordAttendance() made again with the same event and time (a write repeated after an outage) records it once', async () => {
+    const at = new Date();
+    const judgeId = sc.participantIds.judge!;
+    await access().recordAttendance(sc.sessionId, judgeId, 'leave', at);
+    await access().recordAttendance(sc.sessionId, judgeId, 'leave', at);
+    await access().recordAttendance(sc.sessionId, judgeId, 'leave', new Date(at.getTime() + 1));
+    const left = await svc.service.database.connection.collection('attendance').countDocuments({ sessionId: sc.sessionId, participantId: judgeId, event: 'leave' });
+    expect(left).to.equal(2);
+  });
+
+  it('a database holding attendance marks written twice (before their index was unique) keeps one of each, and the service starts', async () => {
+    const attendance = svc.service.database.connection.collection('attendance');
+    const index = Object.keys(await attendance.indexInformation()).find((name) => name.startsWith('sessionId_1_participantId_1_event_1_at_1'))!;
+    await attendance.dropIndex(index);
+    try {
+      const at = new Date();
+      const mark = { sessionId: sc.sessionId, participantId: sc.participantIds.judge!, event: 'leave', at };
+      await attendance.insertMany([{ ...mark }, { ...mark }, { ...mark }, { ...mark, event: 'join' }]);
+      await createIndexes(createLogger('silent'));
+      expect(await attendance.countDocuments({ sessionId: sc.sessionId })).to.equal(2);
+    } finally {
+      await createIndexes(createLogger('silent'));
+    }
+    expect(Object.keys(await attendance.indexInformation())).to.include(index);
+  });
+
+  it('audit() of one room event written twice under its id (made again after an outage) appends it once', async () => {
+    const judge = await access().authenticate({ token: sc.users.judge.token, sessionId: sc.sessionId });
+    const id = new mongoose.Types.ObjectId().toHexString();
+    const event = { actor: judge, action: 'room.admit', target: `participant:${sc.participantIds.judge!}`, outcome: 'success', details: { sessionId: sc.sessionId }, id } as const;
+    await access().audit(event);
+    await access().audit({ ...event, details: { ...event.details, deferred: true } });
+    const events = svc.service.database.connection.collection('audit_events');
+    expect(await events.countDocuments({ 'details.sessionId': sc.sessionId, action: 'room.admit' })).to.equal(1);
+    // Without an id, each call is an event of its own.
+    const { id: _id, ...withoutId } = event;
+    await access().audit(withoutId);
+    expect(await events.countDocuments({ 'details.sessionId': sc.sessionId, action: 'room.admit' })).to.equal(2);
   });
 
   it('authenticate() refuses garbage, a user token without a session, and an unknown token', async () => {

@@ -18,6 +18,8 @@ describe('session routes', () => {
     await svc.close();
   });
 
+  const DEVICE = 'session-test-device-key-0123';
+  const openLobby = (s: Scenario) => request(svc.url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', bearer(s.users.operator.token)).send({ status: 'lobby' }).expect(200);
   const hours = (h: number): string => new Date(Date.now() + h * 3600_000).toISOString();
   const book = (over: Record<string, unknown>, token = sc.users.prosecutor.token) =>
     request(svc.url)
@@ -25,9 +27,10 @@ describe('session routes', () => {
       .set('Authorization', bearer(token))
       .send({ trialId: sc.trialId, witnessId: sc.witnessId, fromCountry: 'MD', courtCountry: 'MK', courtRoom: `Other ${Math.random()}`, start: hours(10), end: hours(11), ...over });
 
-  async function otherWitness(): Promise<string> {
+  /** A fresh witness of the given trials (default: the scenario's). */
+  async function otherWitness(...trialIds: string[]): Promise<string> {
     const res = await request(svc.url).post('/api/witnesses').set('Authorization', bearer(sc.users.staff.token))
-      .send({ codename: `Robin-${Math.random().toString(16).slice(2, 8)}`, identity: { legalName: 'Someone Else', dateOfBirth: '1990-01-01' }, countryOfOrigin: 'UA', languages: ['uk'], riskLevel: 'low' }).expect(201);
+      .send({ codename: `Robin-${Math.random().toString(16).slice(2, 8)}`, identity: { legalName: 'Someone Else', dateOfBirth: '1990-01-01' }, trialIds: trialIds.length > 0 ? trialIds : [sc.trialId], countryOfOrigin: 'UA', languages: ['uk'], riskLevel: 'low' }).expect(201);
     return res.body.id as string;
   }
 
@@ -54,14 +57,14 @@ describe('session routes', () => {
       .send({ username: `judge.${Math.random().toString(16).slice(2, 8)}`, password: 'a-long-enough-password', role: 'judge', displayName: 'Another judge' }).expect(201)).body.id as string;
     const room = `Hall ${Math.random()}`;
     const [bitola, bitolaToo, skopje] = [await trial('Basic Court Bitola', otherJudge), await trial('Basic Court Bitola', otherJudge), await trial('Basic Court Skopje I', sc.users.judge.id)];
-    await book({ trialId: bitola, witnessId: await otherWitness(), courtRoom: room, start: hours(50), end: hours(51) }).expect(201);
+    await book({ trialId: bitola, witnessId: await otherWitness(bitola), courtRoom: room, start: hours(50), end: hours(51) }).expect(201);
     // Same name, another court: free. Same court, another trial: the room is taken.
-    const sameNameElsewhere = await book({ trialId: skopje, witnessId: await otherWitness(), courtRoom: room, start: hours(50), end: hours(51) });
+    const sameNameElsewhere = await book({ trialId: skopje, witnessId: await otherWitness(skopje), courtRoom: room, start: hours(50), end: hours(51) });
     expect(sameNameElsewhere.status, JSON.stringify(sameNameElsewhere.body)).to.equal(201);
-    const sameCourt = await book({ trialId: bitolaToo, witnessId: await otherWitness(), courtRoom: room, start: hours(50.5), end: hours(51.5) }).expect(409);
+    const sameCourt = await book({ trialId: bitolaToo, witnessId: await otherWitness(bitolaToo), courtRoom: room, start: hours(50.5), end: hours(51.5) }).expect(409);
     expect(sameCourt.body.error.code).to.equal('court_room_double_booked');
     // Bitola's presiding judge, never listed as a participant, is busy at 50–51 in any room.
-    const judgeBusy = await book({ trialId: bitolaToo, witnessId: await otherWitness(), start: hours(50.5), end: hours(51.5) }).expect(409);
+    const judgeBusy = await book({ trialId: bitolaToo, witnessId: await otherWitness(bitolaToo), start: hours(50.5), end: hours(51.5) }).expect(409);
     expect(judgeBusy.body.error.code).to.equal('judge_double_booked');
   });
 
@@ -70,10 +73,15 @@ describe('session routes', () => {
     const outsider = bearer(other.users.prosecutor.token);
     const s = `/api/sessions/${sc.sessionId}`;
     expect((await book({ witnessId: await otherWitness(), start: hours(70), end: hours(71) }, other.users.prosecutor.token).expect(403)).body.error.code).to.equal('not_your_trial');
+    // A prosecutor of another trial cannot even see the session.
+    await request(svc.url).patch(s).set('Authorization', outsider).send({ courtRoom: 'Moved' }).expect(404);
+    await request(svc.url).post(`${s}/status`).set('Authorization', outsider).send({ status: 'cancelled' }).expect(404);
+    await request(svc.url).post(`${s}/invitations`).set('Authorization', outsider).send({ role: 'public' }).expect(404);
+    await request(svc.url).get(`${s}/invitations`).set('Authorization', outsider).expect(404);
+    // A prosecutor who takes part in the hearing but is not on its trial reads it, and may not manage it.
+    await request(svc.url).patch(s).set('Authorization', bearer(sc.users.prosecutor.token)).send({ participants: [{ userId: other.users.prosecutor.id, role: 'prosecutor' }] }).expect(200);
+    await request(svc.url).get(s).set('Authorization', outsider).expect(200);
     expect((await request(svc.url).patch(s).set('Authorization', outsider).send({ courtRoom: 'Moved' }).expect(403)).body.error.code).to.equal('not_your_session');
-    await request(svc.url).post(`${s}/status`).set('Authorization', outsider).send({ status: 'cancelled' }).expect(403);
-    await request(svc.url).post(`${s}/invitations`).set('Authorization', outsider).send({ role: 'public' }).expect(403);
-    await request(svc.url).get(`${s}/invitations`).set('Authorization', outsider).expect(403);
     // A judge who does not sit in it cannot even see it.
     await request(svc.url).post(`${s}/status`).set('Authorization', bearer(other.users.judge.token)).send({ status: 'lobby' }).expect(404);
     const after = await request(svc.url).get(s).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
@@ -81,6 +89,19 @@ describe('session routes', () => {
     expect(after.body.courtRoom).to.not.equal('Moved');
     // The trial's own prosecutor may.
     await request(svc.url).get(`${s}/invitations`).set('Authorization', bearer(sc.users.prosecutor.token)).expect(200);
+  });
+
+  it('POST /api/sessions answers 400 naming body.witnessId for a witness not linked to the trial, and 400 for a support who is not programme staff', async () => {
+    const stranger = (await createScenario(svc)).witnessId;
+    const res = await book({ witnessId: stranger, start: hours(80), end: hours(81) }).expect(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).to.deep.equal(['body.witnessId']);
+    for (const role of ['defence', 'judge', 'interpreter'] as const) {
+      const bad = await book({ witnessId: await otherWitness(), start: hours(82), end: hours(83), participants: [{ userId: sc.users[role].id, role: 'support' }] }).expect(400);
+      expect(bad.body.error.details[0].path, role).to.equal('body.participants.0.role');
+    }
+    const defenceAsJudge = await book({ witnessId: await otherWitness(), start: hours(82), end: hours(83), participants: [{ userId: sc.users.defence.id, role: 'judge' }] }).expect(400);
+    expect(defenceAsJudge.body.error.details[0].path).to.equal('body.participants.0.role');
+    await book({ witnessId: await otherWitness(), start: hours(82), end: hours(83), participants: [{ userId: sc.users.staff.id, role: 'support' }] }).expect(201);
   });
 
   it('POST /api/sessions answers 400 naming body.trialId for a trial that does not exist, and writes nothing', async () => {
@@ -122,6 +143,66 @@ describe('session routes', () => {
     expect(ended.body.status).to.equal('ended');
     await to('live').expect(409);
     await request(svc.url).patch(`/api/sessions/${sc.sessionId}`).set('Authorization', bearer(sc.users.prosecutor.token)).send({ courtRoom: 'X' }).expect(409);
+  });
+
+  it('lobby → ended without going live answers 200 (was a dead end); the session records whether and when it went live', async () => {
+    const op = bearer(sc.users.operator.token);
+    const to = (id: string, status: string) => request(svc.url).post(`/api/sessions/${id}/status`).set('Authorization', op).send({ status });
+    await to(sc.sessionId, 'lobby').expect(200);
+    const ended = await to(sc.sessionId, 'ended').expect(200);
+    expect(ended.body).to.include({ status: 'ended', liveAt: null });
+    expect(Date.parse(ended.body.endedAt)).to.be.closeTo(Date.now(), 10_000);
+    const held = await createScenario(svc);
+    await to(held.sessionId, 'lobby').expect(200);
+    const live = await to(held.sessionId, 'live').expect(200);
+    expect(Date.parse(live.body.liveAt)).to.be.closeTo(Date.now(), 10_000);
+    const done = await to(held.sessionId, 'ended').expect(200);
+    expect(done.body.liveAt).to.equal(live.body.liveAt);
+    // Cancelling from the lobby is allowed too; nothing leaves ended or cancelled.
+    const third = await createScenario(svc);
+    await to(third.sessionId, 'lobby').expect(200);
+    await to(third.sessionId, 'cancelled').expect(200);
+    for (const status of ['lobby', 'live', 'ended', 'cancelled']) await to(third.sessionId, status).expect(409);
+  });
+
+  it('moves racing out of one state: exactly one wins, each state is left at most once (8 concurrent requests, 3 rounds)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const s2 = await createScenario(svc);
+      const op = bearer(s2.users.operator.token);
+      await request(svc.url).post(`/api/sessions/${s2.sessionId}/status`).set('Authorization', op).send({ status: 'lobby' }).expect(200);
+      const targets = ['live', 'ended', 'cancelled', 'live', 'ended', 'cancelled', 'live', 'ended'];
+      const res = await Promise.all(targets.map((status) => request(svc.url).post(`/api/sessions/${s2.sessionId}/status`).set('Authorization', op).send({ status })));
+      expect(res.every((r) => r.status === 200 || r.status === 409), res.map((r) => r.status).join()).to.equal(true);
+      const audit = await request(svc.url).get(`/api/audit?action=session.status&target=session:${s2.sessionId}`).set('Authorization', bearer(s2.admin.token)).expect(200);
+      const moves = (audit.body.items as { details: { from: string; to: string } }[]).map((e) => e.details).reverse();
+      // scheduled → lobby, then exactly one move out of the lobby, and (a later request) at most live → ended.
+      expect(moves.map((m) => m.from)).to.deep.equal([...new Set(moves.map((m) => m.from))]);
+      expect(moves.filter((m) => m.from === 'lobby'), JSON.stringify(moves)).to.have.length(1);
+      expect(res.filter((r) => r.status === 200)).to.have.length(moves.length - 1);
+      const now = await request(svc.url).get(`/api/sessions/${s2.sessionId}`).set('Authorization', op).expect(200);
+      expect(now.body.status).to.equal(moves.at(-1)!.to);
+    }
+  });
+
+  it('GET /api/sessions/:id/invitations lists each link with its state (issued, used, revoked, expired) and its language', async () => {
+    const s2 = await createScenario(svc, { invitations: ['witness', 'accused', 'public', 'defence'] });
+    const pr = bearer(s2.users.prosecutor.token);
+    const url = `/api/sessions/${s2.sessionId}/invitations`;
+    const ro = await request(svc.url).post(url).set('Authorization', pr).send({ role: 'witness', language: 'ro' }).expect(201);
+    expect(ro.body.link).to.match(/^\/join#token=[A-Za-z0-9_-]{43}&role=witness&lang=ro$/);
+    expect(ro.body.invitation).to.include({ language: 'ro', state: 'issued' });
+    await request(svc.url).post(url).set('Authorization', pr).send({ role: 'witness', language: 'fr' }).expect(400);
+    await openLobby(s2);
+    await svc.service.api.roomAccess.authenticate({ token: s2.invitations[0]!.token, deviceKey: DEVICE });
+    await request(svc.url).delete(`${url}/${s2.invitations[1]!.id}`).set('Authorization', pr).expect(204);
+    const states = async () => Object.fromEntries(((await request(svc.url).get(url).set('Authorization', pr).expect(200)).body.items as { id: string; state: string }[]).map((i) => [i.id, i.state]));
+    const before = await states();
+    expect([before[s2.invitations[0]!.id], before[s2.invitations[1]!.id], before[s2.invitations[2]!.id]]).to.deep.equal(['used', 'revoked', 'issued']);
+    await request(svc.url).post(`/api/sessions/${s2.sessionId}/status`).set('Authorization', bearer(s2.users.operator.token)).send({ status: 'ended' }).expect(200);
+    const after = await states();
+    expect([after[s2.invitations[0]!.id], after[s2.invitations[1]!.id], after[s2.invitations[2]!.id], after[ro.body.invitation.id]]).to.deep.equal(['used', 'revoked', 'expired', 'expired']);
+    // Those who do not manage the session cannot list its links.
+    await request(svc.url).get(url).set('Authorization', bearer(s2.users.defence.token)).expect(403);
   });
 
   it('a prosecutor may cancel but not open the lobby', async () => {
@@ -174,8 +255,8 @@ describe('session routes', () => {
 
   it('POST /api/sessions/:id/invitations returns a link with the token in the fragment, stored only as a hash', async () => {
     const res = await request(svc.url).post(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.operator.token)).send({ role: 'support', displayName: 'Support person' }).expect(201);
-    expect(res.body.link).to.match(/^\/join#token=[A-Za-z0-9_-]{43}$/);
-    const token = (res.body.link as string).split('#token=')[1]!;
+    expect(res.body.link).to.match(/^\/join#token=[A-Za-z0-9_-]{43}&role=support$/);
+    const token = /#token=([^&]+)/.exec(res.body.link as string)![1]!;
     const list = await request(svc.url).get(`/api/sessions/${sc.sessionId}/invitations`).set('Authorization', bearer(sc.users.operator.token)).expect(200);
     expect(JSON.stringify(list.body)).not.to.include(token);
     const { default: mongoose } = await import('mongoose');
@@ -183,8 +264,6 @@ describe('session routes', () => {
     expect(JSON.stringify(stored)).not.to.include(token);
   });
 
-  const DEVICE = 'session-test-device-key-0123';
-  const openLobby = (s: Scenario) => request(svc.url).post(`/api/sessions/${s.sessionId}/status`).set('Authorization', bearer(s.users.operator.token)).send({ status: 'lobby' }).expect(200);
 
   it('an invitation is refused before its window opens and after it closes', async () => {
     const api = svc.service.api;

@@ -81,6 +81,33 @@ describe('witness routes', () => {
     expect(archived.body.items).to.have.length(1);
   });
 
+  it('a prosecutor registers a witness of their own trial without an identity; its handler enters the identity, no other staff member reads it', async () => {
+    const { svc, sc } = ctx;
+    const pr = bearer(sc.users.prosecutor.token);
+    const codename = `Grebe-${Math.random().toString(16).slice(2, 8)}`;
+    const body = { codename, trialIds: [sc.trialId], countryOfOrigin: 'UA', languages: ['uk'], riskLevel: 'medium', handlerId: sc.users.staff.id };
+    const withIdentity = await request(svc.url).post('/api/witnesses').set('Authorization', pr).send({ ...body, identity: { legalName: 'Not Theirs', dateOfBirth: '1990-01-01' } }).expect(403);
+    expect(withIdentity.body.error.code).to.equal('identity_staff_only');
+    expect((await request(svc.url).post('/api/witnesses').set('Authorization', pr).send({ ...body, trialIds: [] }).expect(400)).body.error.details[0].path).to.equal('body.trialIds');
+    const created = await request(svc.url).post('/api/witnesses').set('Authorization', pr).send(body).expect(201);
+    expect(created.body).to.include({ codename, handlerId: sc.users.staff.id, protectedRecorded: false });
+    const id = created.body.id as string;
+    expect((await request(svc.url).get(`/api/witnesses/${id}/identity`).set('Authorization', bearer(sc.users.staff.token)).expect(404)).body.error.code).to.equal('identity_not_recorded');
+    // Another member of the programme staff: codename data yes, identity no.
+    const colleague = await request(svc.url).post('/api/users').set('Authorization', bearer(sc.admin.token)).send({ username: `staff-${Math.random().toString(16).slice(2, 8)}`, password: 'colleague-password', role: 'staff', displayName: 'Colleague' }).expect(201);
+    const colleagueToken = bearer((await request(svc.url).post('/api/auth/login').send({ username: colleague.body.username, password: 'colleague-password' }).expect(200)).body.token);
+    const identity = { legalName: 'Entered Later', dateOfBirth: '1992-03-04' };
+    expect((await request(svc.url).patch(`/api/witnesses/${id}`).set('Authorization', colleagueToken).send({ identity }).expect(403)).body.error.code).to.equal('not_handler');
+    await request(svc.url).patch(`/api/witnesses/${id}`).set('Authorization', bearer(sc.users.staff.token)).send({ identity }).expect(200);
+    await request(svc.url).get(`/api/witnesses/${id}`).set('Authorization', colleagueToken).expect(200);
+    expect((await request(svc.url).get(`/api/witnesses/${id}/identity`).set('Authorization', colleagueToken).expect(403)).body.error.code).to.equal('not_handler');
+    const read = await request(svc.url).get(`/api/witnesses/${id}/identity`).set('Authorization', bearer(sc.users.staff.token)).expect(200);
+    expect(read.body).to.deep.include(identity);
+    await request(svc.url).delete(`/api/witnesses/${id}`).set('Authorization', colleagueToken).expect(403);
+    const refused = await request(svc.url).get('/api/audit').query({ action: 'witness.identityRead', target: `witness:${id}` }).set('Authorization', bearer(sc.admin.token)).expect(200);
+    expect(refused.body.items.map((e: { outcome: string; details: { reason?: string } | null }) => `${e.outcome}:${e.details?.reason ?? ''}`)).to.include.members(['failure:not_handler', 'failure:not_recorded', 'success:']);
+  });
+
   it('the canary identity appears nowhere in captured logs nor in plain text in the database files', async () => {
     // The canary exists (read it back) so its absence below means something.
     await request(ctx.svc.url).get(`/api/witnesses/${ctx.sc.witnessId}/identity`).set('Authorization', bearer(ctx.sc.admin.token)).expect(200);

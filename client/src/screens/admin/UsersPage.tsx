@@ -1,4 +1,8 @@
-/** Administrator: create accounts and deactivate or reactivate them. */
+/**
+ * Administrator: create accounts, deactivate or reactivate them, and reset a password to a
+ * one-time password (shown once, here; the person must choose their own at next sign-in).
+ */
+import { usePageTitle } from '../../app/title.js';
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/endpoints.js';
 import type { User, UserRole } from '../../api/types.js';
@@ -12,10 +16,21 @@ import { roleLabel, t } from '../../strings.js';
 const ROLES = Object.keys(NAV_BY_ROLE) as UserRole[];
 
 export function UsersPage() {
+  usePageTitle(t.titles.users);
   const { data, error, loading, reload } = useLoad(() => api.users(), []);
   const [notice, setNotice] = useState<string>();
   const toggle = useAction();
   const me = useAuth().user;
+  const [oneTime, setOneTime] = useState<{ name: string; password: string }>();
+
+  const reset = (u: User) => {
+    if (!window.confirm(t.password.confirmReset(u.displayName))) return;
+    setNotice(undefined);
+    void toggle.run(async () => {
+      const r = await api.resetPassword(u.id);
+      setOneTime({ name: r.user.displayName, password: r.password });
+    });
+  };
 
   const setActive = (u: User, active: boolean) => {
     setNotice(undefined);
@@ -38,6 +53,7 @@ export function UsersPage() {
       <h2 id="accounts-title">{t.users.listTitle}</h2>
       <ErrorNotice error={toggle.error} />
       {notice && <SuccessNotice>{notice}</SuccessNotice>}
+      {oneTime && <OneTimePassword {...oneTime} onDone={() => setOneTime(undefined)} />}
       {loading && !data ? (
         <Loading />
       ) : error || !data ? (
@@ -66,14 +82,19 @@ export function UsersPage() {
                   {u.id === me?.id ? (
                     t.users.you
                   ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={u.active ? t.users.deactivate(u.displayName) : t.users.reactivate(u.displayName)}
-                      onClick={() => void setActive(u, !u.active)}
-                    >
-                      {u.active ? t.users.deactivateShort : t.users.reactivateShort}
-                    </button>
+                    <div className="row">
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={u.active ? t.users.deactivate(u.displayName) : t.users.reactivate(u.displayName)}
+                        onClick={() => void setActive(u, !u.active)}
+                      >
+                        {u.active ? t.users.deactivateShort : t.users.reactivateShort}
+                      </button>
+                      <button type="button" className="secondary" aria-label={t.password.resetOf(u.displayName)} onClick={() => reset(u)}>
+                        {t.password.reset}
+                      </button>
+                    </div>
                   )}
                 </td>
               </tr>
@@ -82,6 +103,21 @@ export function UsersPage() {
         </table>
       )}
     </section>
+  );
+}
+
+/** The one-time password, once: it is not kept anywhere and goes when dismissed or the page is left. */
+function OneTimePassword({ name, password, onDone }: { name: string; password: string; onDone(): void }) {
+  return (
+    <div className="notice notice-ok" role="status" data-testid="one-time-password">
+      <p>
+        {t.password.oneTime(name)} <code>{password}</code>
+      </p>
+      <p className="muted">{t.password.oneTimeHint}</p>
+      <button type="button" className="secondary" onClick={onDone}>
+        {t.password.dismiss}
+      </button>
+    </div>
   );
 }
 

@@ -1,25 +1,30 @@
-/** A signed-in participant joins a session's room: device check → lobby → stage. */
-import { useEffect, useState } from 'react';
+/**
+ * A signed-in participant joins a session's room: connect → device check → lobby → stage, with
+ * the session named in the header (trial and window).
+ */
+import { usePageTitle } from '../../app/title.js';
+import { api } from '../../api/endpoints.js';
 import { useAuth } from '../../app/auth.js';
 import { Link } from '../../app/Layout.js';
-import { useRoom } from '../../room/useRoom.js';
 import { ErrorNotice, UserFacingError } from '../../components/common.js';
+import { useLoad } from '../../components/useLoad.js';
 import { t } from '../../strings.js';
 import { DeviceCheck } from '../witness/DeviceCheck.js';
 import { ParticipantStage } from './ParticipantStage.js';
+import { HearingControls } from '../hearing/HearingControls.js';
+import { useRoomEntry } from '../room/useRoomEntry.js';
+import { SessionTitle } from '../room/SessionTitle.js';
 
 const FINAL: Record<string, string> = { denied: t.join.denied, removed: t.join.removed, ended: t.join.ended, left: t.join.left };
 
 export function ParticipantRoom({ sessionId }: { sessionId: string }) {
+  usePageTitle(t.titles.room);
   const { token } = useAuth();
-  const [local, setLocal] = useState<MediaStream>();
-  const { port, snap } = useRoom({ token, sessionId, local, join: !!local });
-  useEffect(() => {
-    if (FINAL[snap.phase]) local?.getTracks().forEach((tr) => tr.stop());
-  }, [snap.phase, local]);
+  const session = useLoad(() => api.session(sessionId).catch(() => undefined), [sessionId]);
+  const entry = useRoomEntry({ token, sessionId });
+  const { port, snap } = entry;
 
-  if (!local || !port) return <DeviceCheck onReady={setLocal} />;
-  const final = FINAL[snap.phase];
+  const final = snap.signedOut ? t.courtRoom.signedOut[snap.signedOut] : FINAL[snap.phase];
   if (final)
     return (
       <section>
@@ -28,11 +33,16 @@ export function ParticipantRoom({ sessionId }: { sessionId: string }) {
       </section>
     );
   if (snap.phase === 'refused' || snap.phase === 'error') return <ErrorNotice error={new UserFacingError(snap.error ?? t.join.refused)} />;
-  if (snap.phase !== 'admitted')
+  if (port && entry.needsDevices) return <DeviceCheck onReady={entry.ready} />;
+  if (!port || snap.phase !== 'admitted')
     return (
-      <p role="status" className="big" data-testid="lobby">
-        {snap.phase === 'connecting' ? t.join.connecting : (snap.waitingReason ?? (snap.self?.role === 'judge' ? t.room.judgeLobbyText : t.room.lobbyText))}
-      </p>
+      <>
+        <p role="status" className="big" data-testid="lobby">
+          {snap.phase === 'connecting' ? t.join.connecting : (snap.waitingReason ?? (snap.self?.role === 'judge' ? t.room.judgeLobbyText : t.room.lobbyText))}
+        </p>
+        {port && snap.self?.role === 'authority' && <HearingControls port={port} snap={snap} />}
+      </>
     );
-  return <ParticipantStage port={port} snap={snap} local={local} />;
+  const title = <SessionTitle id="stage-title" prefix={t.courtRoom.roomTitle} sessionId={sessionId} session={session.data} />;
+  return <ParticipantStage port={port} snap={snap} local={entry.local} onLocal={entry.setLocal} title={title} />;
 }

@@ -4,12 +4,16 @@ import { api } from '../../api/endpoints.js';
 import { ApiError } from '../../api/http.js';
 import type { Participant, TestimonySession, Trial, User } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
-import { countryOptions, wallTimeToIso, zoneOf } from '../../app/timezones.js';
+import { wallTimeToIso, zoneOf } from '../../app/timezones.js';
+import { CountrySelect } from '../../components/CountrySelect.js';
 import { ErrorNotice, Loading, SuccessNotice, UserFacingError } from '../../components/common.js';
 import { useAction } from '../../components/useAction.js';
 import { useLoad } from '../../components/useLoad.js';
 import { t } from '../../strings.js';
-import { InvitationPanel } from './InvitationPanel.js';
+import { InvitationPanel } from '../sessions/InvitationPanel.js';
+import { canScheduleFor } from '../../app/can.js';
+import { Link } from '../../app/Layout.js';
+import { usePageTitle } from '../../app/title.js';
 import { ParticipantsField } from './ParticipantsField.js';
 import { WindowPreview } from './WindowPreview.js';
 
@@ -29,6 +33,7 @@ function defaultParticipants(trial: Trial | undefined, me: User | undefined): Pa
 
 export function SchedulePage() {
   const { user } = useAuth();
+  usePageTitle(t.titles.schedule);
   const lists = useLoad(() => Promise.all([api.trials(), api.witnesses()]), []);
   const users = useLoad(() => api.directory().catch(() => undefined), []);
   const [trialId, setTrialId] = useState('');
@@ -46,9 +51,12 @@ export function SchedulePage() {
   const [created, setCreated] = useState<TestimonySession>();
   const { busy, error, setError, run } = useAction();
 
-  const trials = lists.data?.[0] ?? [];
+  // Only trials this user may schedule for are offered (the API refuses the others).
+  const trials = (lists.data?.[0] ?? []).filter((x) => canScheduleFor(user, x));
   const witnesses = lists.data?.[1] ?? [];
   const trial = trials.find((x) => x.id === trialId);
+  // A session's witness must be one of its trial's (the API checks it too).
+  const offered = trial ? witnesses.filter((w) => w.trialIds.includes(trial.id)) : witnesses;
 
   // Choosing a trial or witness fills in the countries and default participants.
   useEffect(() => {
@@ -92,7 +100,6 @@ export function SchedulePage() {
 
   if (lists.loading) return <Loading />;
   if (lists.error) return <ErrorNotice error={lists.error} />;
-  const countries = countryOptions();
   const conflict = error instanceof ApiError && error.status === 409;
   return (
     <section aria-labelledby="schedule-title">
@@ -113,15 +120,15 @@ export function SchedulePage() {
           {t.schedule.witness}
           <select name="witness" value={witnessId} onChange={(e) => setWitnessId(e.target.value)} required>
             <option value="">{t.schedule.chooseOne}</option>
-            {witnesses.map((w) => (
+            {offered.map((w) => (
               <option key={w.id} value={w.id}>
                 {w.codename}
               </option>
             ))}
           </select>
         </label>
-        <CountrySelect name="fromCountry" label={t.schedule.fromCountry} value={fromCountry} onChange={setFromCountry} options={countries} />
-        <CountrySelect name="courtCountry" label={t.schedule.courtCountry} value={courtCountry} onChange={setCourtCountry} options={countries} />
+        <CountrySelect name="fromCountry" label={t.schedule.fromCountry} value={fromCountry} onChange={setFromCountry} />
+        <CountrySelect name="courtCountry" label={t.schedule.courtCountry} value={courtCountry} onChange={setCourtCountry} />
         <label>
           {t.schedule.courtRoom}
           <input name="courtRoom" value={courtRoom} maxLength={80} onChange={(e) => setCourtRoom(e.target.value)} required />
@@ -180,25 +187,12 @@ export function SchedulePage() {
       {created && (
         <div className="card">
           <SuccessNotice>{t.schedule.created}</SuccessNotice>
-          <InvitationPanel sessionId={created.id} />
+          <p>
+            <Link to={`/sessions/${created.id}`}>{t.session.details}</Link>
+          </p>
+          <InvitationPanel session={created} witnessLanguages={witnesses.find((w) => w.id === created.witnessId)?.languages ?? []} />
         </div>
       )}
     </section>
-  );
-}
-
-function CountrySelect(p: { name: string; label: string; value: string; onChange(v: string): void; options: { code: string; name: string }[] }) {
-  return (
-    <label>
-      {p.label}
-      <select name={p.name} value={p.value} onChange={(e) => p.onChange(e.target.value)} required>
-        <option value="">{t.schedule.chooseOne}</option>
-        {p.options.map((c) => (
-          <option key={c.code} value={c.code}>
-            {c.name} ({c.code})
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

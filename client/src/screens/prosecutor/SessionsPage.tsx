@@ -7,7 +7,11 @@ import { Link } from '../../app/Layout.js';
 import { ErrorNotice, Loading, formatInZone } from '../../components/common.js';
 import { useLoad } from '../../components/useLoad.js';
 import { t } from '../../strings.js';
-import { InvitationPanel } from './InvitationPanel.js';
+import { usePageTitle } from '../../app/title.js';
+import { MinutesPanel } from '../hearing/MinutesPanel.js';
+
+/** Who reads minutes (the server checks the trial); the judge also remarks and seals. */
+const MINUTES_ROLES: readonly UserRole[] = ['judge', 'prosecutor', 'admin'];
 
 const DONE = ['ended', 'cancelled'];
 
@@ -32,6 +36,7 @@ async function loadAll() {
 
 export function SessionsPage() {
   const { user } = useAuth();
+  usePageTitle(user?.role === 'operator' ? t.titles.console : t.titles.sessions);
   const { data, error, loading } = useLoad(loadAll, []);
   if (loading) return <Loading />;
   if (error || !data) return <ErrorNotice error={error} />;
@@ -49,7 +54,8 @@ export function SessionsPage() {
 }
 
 function SessionTable(p: { title: string; sessions: readonly TestimonySession[]; names: Names; role: UserRole; active: boolean }) {
-  const [inviting, setInviting] = useState<string>();
+  const [reading, setReading] = useState<string>();
+  const minutes = !p.active && MINUTES_ROLES.includes(p.role);
   const id = `sessions-${p.active ? 'upcoming' : 'past'}`;
   return (
     <div className="card">
@@ -66,7 +72,7 @@ function SessionTable(p: { title: string; sessions: readonly TestimonySession[];
                 <th scope="col">{t.sessions.witness}</th>
                 <th scope="col">{t.sessions.pair}</th>
                 <th scope="col">{t.sessions.status}</th>
-                {p.active && <th scope="col">{t.sessions.actions}</th>}
+                <th scope="col">{t.sessions.actions}</th>
               </tr>
             </thead>
             <tbody>
@@ -80,16 +86,19 @@ function SessionTable(p: { title: string; sessions: readonly TestimonySession[];
                       {s.fromCountry} → {s.courtCountry}
                     </td>
                     <td>{t.statuses[s.status] ?? s.status}</td>
-                    {p.active && (
-                      <td className="actions">
-                        <Actions session={s} role={p.role} inviting={inviting === s.id} onInvite={() => setInviting(inviting === s.id ? undefined : s.id)} />
-                      </td>
-                    )}
+                    <td className="actions">
+                      <Actions session={s} role={p.role} active={p.active} />
+                      {minutes && s.status === 'ended' && (
+                        <button type="button" className="secondary" aria-expanded={reading === s.id} onClick={() => setReading(reading === s.id ? undefined : s.id)}>
+                          {t.hearing.minutes}
+                        </button>
+                      )}
+                    </td>
                   </tr>
-                  {inviting === s.id && (
+                  {reading === s.id && (
                     <tr>
                       <td colSpan={6}>
-                        <InvitationPanel sessionId={s.id} />
+                        <MinutesPanel sessionId={s.id} canEdit={p.role === 'judge'} />
                       </td>
                     </tr>
                   )}
@@ -103,24 +112,22 @@ function SessionTable(p: { title: string; sessions: readonly TestimonySession[];
   );
 }
 
-function Actions({ session, role, inviting, onInvite }: { session: TestimonySession; role: UserRole; inviting: boolean; onInvite(): void }) {
-  const canInvite = role === 'prosecutor' || role === 'admin';
+function Actions({ session, role, active }: { session: TestimonySession; role: UserRole; active: boolean }) {
   const canRun = role === 'operator' || role === 'admin';
+  const when = formatInZone(session.start, session.timeZones.court);
   return (
     <>
-      {canInvite && (
-        <button type="button" className="secondary" aria-expanded={inviting} onClick={onInvite}>
-          {t.sessions.invite}
-        </button>
-      )}
-      {canRun ? (
+      <Link to={`/sessions/${session.id}`} className="button secondary" label={t.session.detailsLabel(when)}>
+        {t.session.details}
+      </Link>
+      {!active ? null : canRun ? (
         <Link to={`/sessions/${session.id}/console`} className="button">
           {t.sessions.console}
         </Link>
       ) : (
         role !== 'staff' && (
           <Link to={`/sessions/${session.id}/room`} className="button">
-            {t.sessions.join}
+            {role === 'judge' ? t.sessions.judgeJoin : t.sessions.join}
           </Link>
         )
       )}

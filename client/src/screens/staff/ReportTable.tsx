@@ -5,7 +5,8 @@ import type { ChartRow, ChartValue } from './reportData.js';
 function Cell({ v }: { v: ChartValue }) {
   return v.suppressed ? (
     <td className="suppressed" title={t.reports.suppressed}>
-      {v.label} <span className="sr-only">({t.reports.suppressed})</span>
+      {v.label}
+      {v.label !== t.reports.suppressed && <span className="sr-only"> ({t.reports.suppressed})</span>}
     </td>
   ) : (
     <td>{v.label}</td>

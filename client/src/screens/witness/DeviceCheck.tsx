@@ -1,45 +1,35 @@
-/** Camera and microphone check before joining, with a level meter and plain-language errors. */
-import { useEffect, useState } from 'react';
+/** Camera and microphone check before joining: device choice, a level meter and plain-language errors. */
+import { useEffect, useState, type ReactNode } from 'react';
 import { ErrorNotice, UserFacingError } from '../../components/common.js';
+import { DevicePicker, deviceErrorMessage, openDevices, switchDevice, type DeviceKind } from '../../components/devices.js';
 import { LevelMeter, TrackVideo, useAudioLevel } from '../../components/media.js';
-import { t } from '../../strings.js';
+import { usePageTitle } from '../../app/title.js';
+import { useWitnessText } from '../../i18n/index.js';
 
-/** Maps getUserMedia failures to sentences a witness understands. */
-export function deviceErrorMessage(err: unknown): string {
-  const name = err instanceof DOMException || err instanceof Error ? err.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return t.device.refused;
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return t.device.missing;
-  if (name === 'NotReadableError' || name === 'AbortError') return t.device.busy;
-  return t.device.failed;
-}
-
-async function openDevices(): Promise<MediaStream> {
-  if (!navigator.mediaDevices?.getUserMedia) throw new UserFacingError(t.device.failed);
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
-  const missing = stream.getVideoTracks().length === 0 ? t.device.noVideo : stream.getAudioTracks().length === 0 ? t.device.noAudio : undefined;
-  if (missing) {
-    stream.getTracks().forEach((tr) => tr.stop());
-    throw new UserFacingError(missing);
-  }
-  return stream;
-}
-
-export function DeviceCheck({ onReady }: { onReady(stream: MediaStream): void }) {
+/** The check screen; `header` is shown above it (the language switch on witness pages). */
+export function DeviceCheck({ onReady, header }: { onReady(stream: MediaStream): void; header?: ReactNode }) {
+  const all = useWitnessText();
+  const text = all.device;
+  usePageTitle(all.titles.device);
   const [stream, setStream] = useState<MediaStream>();
   const [error, setError] = useState<UserFacingError>();
   const [busy, setBusy] = useState(false);
   const level = useAudioLevel(stream);
 
-  const check = async () => {
+  const attempt = async (open: () => Promise<MediaStream>) => {
     setBusy(true);
     setError(undefined);
     try {
-      setStream(await openDevices());
+      setStream(await open());
     } catch (err) {
-      setError(err instanceof UserFacingError ? err : new UserFacingError(deviceErrorMessage(err)));
+      setError(err instanceof UserFacingError ? err : new UserFacingError(deviceErrorMessage(err, text)));
     } finally {
       setBusy(false);
     }
+  };
+  const check = () => attempt(() => openDevices(text));
+  const choose = (kind: DeviceKind, deviceId: string) => {
+    if (stream) void attempt(() => switchDevice(stream, kind, deviceId));
   };
 
   // Start at once: the browser asks for permission, which is the point of this screen.
@@ -49,25 +39,27 @@ export function DeviceCheck({ onReady }: { onReady(stream: MediaStream): void })
 
   return (
     <section className="calm card narrow" aria-labelledby="device-title">
-      <h1 id="device-title">{t.device.title}</h1>
-      <p>{t.device.intro}</p>
-      {busy && <p role="status">{t.device.checking}</p>}
+      {header}
+      <h1 id="device-title">{text.title}</h1>
+      <p>{text.intro}</p>
+      {busy && <p role="status">{text.checking}</p>}
       <ErrorNotice error={error} />
-      {error && (
+      {error && !stream && (
         <button type="button" onClick={() => void check()}>
-          {t.device.retry}
+          {text.retry}
         </button>
       )}
       {stream && (
         <>
-          <TrackVideo track={stream.getVideoTracks()[0]} label={t.device.preview} className="preview" />
-          <LevelMeter level={level} label={t.device.level} />
-          <p className="muted">{t.device.speak}</p>
+          <TrackVideo track={stream.getVideoTracks()[0]} label={text.preview} className="preview" />
+          <DevicePicker stream={stream} text={text} disabled={busy} onChoose={choose} />
+          <LevelMeter level={level} label={text.level} />
+          <p className="muted">{text.speak}</p>
           <p role="status" className="ok">
-            {t.device.ok}
+            {text.ok}
           </p>
           <button type="button" onClick={() => onReady(stream)}>
-            {t.device.continue}
+            {text.continue}
           </button>
         </>
       )}

@@ -1,7 +1,8 @@
 /**
- * The small set of typed errors that services throw. Each carries a stable `code` and an HTTP
- * `status`; they are mapped to responses in exactly one place for HTTP (`http/errorHandler.ts`)
- * and one for socket acknowledgements (`signaling/ack.ts`).
+ * The small set of typed errors that services and the media layer throw. Each carries a stable
+ * `code` and an HTTP `status`; they are mapped to responses in exactly one place for HTTP
+ * (`server/http/errorHandler.ts`) and one for socket acknowledgements (`server/signaling/ack.ts`).
+ * Like the vocabulary beside it, this module imports nothing.
  */
 
 /** A failing field in a validation error: where it is and what is wrong, never its value. */
@@ -61,6 +62,19 @@ export class NotFoundError extends AppError {
   }
 }
 
+/**
+ * `work`'s value, or undefined when it failed with NotFoundError. Any other failure (the database
+ * away, above all) still fails: a missing record is bad input, an outage is not.
+ */
+export async function unlessNotFound<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
 export class ConflictError extends AppError {
   readonly status = 409;
   constructor(opts: AppErrorOptions) {
@@ -72,6 +86,16 @@ export class InvalidStateError extends AppError {
   readonly status = 409;
   constructor(opts: AppErrorOptions) {
     super('invalid_state', opts);
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405;
+  /** The methods the path does accept, for the `Allow` header. */
+  readonly allow: readonly string[];
+  constructor(opts: AppErrorOptions & { readonly allow: readonly string[] }) {
+    super('method_not_allowed', opts);
+    this.allow = opts.allow;
   }
 }
 
@@ -87,6 +111,28 @@ export class TooManyRequestsError extends AppError {
   constructor(opts: AppErrorOptions) {
     super('too_many_requests', opts);
   }
+}
+
+/** Stable code of a 503 caused by the database being away, over HTTP and in socket acknowledgements. */
+export const DATABASE_UNAVAILABLE = 'database_unavailable';
+
+/**
+ * The service cannot do this right now (its database is away); the caller should retry after
+ * `retryAfterSeconds` (sent as `Retry-After`). Nothing was changed, or the outcome of a write is
+ * not known yet: reading back tells.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly retryAfterSeconds: number;
+  constructor(opts: AppErrorOptions & { readonly retryAfterSeconds?: number } = { message: 'The service is temporarily unavailable; please retry shortly.', code: DATABASE_UNAVAILABLE }) {
+    super('service_unavailable', opts);
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? 2;
+  }
+}
+
+/** True for the 503 that says the database is away. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return err instanceof ServiceUnavailableError && err.code === DATABASE_UNAVAILABLE;
 }
 
 /** The JSON body of every error response and error acknowledgement. */
