@@ -59,6 +59,19 @@ async function expectConsistent(fx: Fixture): Promise<{ records: number; reconci
   // judged once no intent is left, at most 10 s (the check below still requires none).
   const until = Date.now() + 10_000;
   while ((await db.collection('audit_intents').countDocuments({})) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const left = await db.collection('audit_intents').find({}).toArray();
+  if (left.length > 0) {
+    const recovery = capturedLogs.filter((l) => /reconcil|sweep|setState|intent/.test(l)).slice(-15);
+    const described = await Promise.all(
+      left.map(async (i) => {
+        const record = i.record as { collection: string; id: unknown };
+        const stored = await db.collection(record.collection).countDocuments({ _id: record.id as mongoose.Types.ObjectId });
+        const event = await db.collection('audit_events').countDocuments({ _id: i._id });
+        return `        ${JSON.stringify({ ...i, event: undefined })} record stored: ${stored}, event: ${event}`;
+      }),
+    );
+    console.log(`      intents left at ${new Date().toISOString()}:\n${described.join('\n')}\n      the service's last recovery lines:\n${recovery.map((l) => `        ${l}`).join('\n')}`);
+  }
   const audited = await expectEveryRecordAudited(db, { collection: 'sentences', filter: { trialId: { $in: [...fx.trialIds] } }, action: 'sentence.create', eventFilter: { 'details.trialId': { $in: [...fx.trialIds] } }, kind: 'sentence' });
   await expectFiguresEqualRecount(db);
   return audited;
