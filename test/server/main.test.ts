@@ -8,18 +8,30 @@ import { freePort } from '../../server/db/embedded.js';
 import { ROOT } from '../support/hooks.js';
 import { buildFixture, burst, call, expectEveryRecordAudited, expectFiguresEqualRecount, sentenceBody, type Outcome } from './db/support.js';
 
+/** What each started service printed (stdout and stderr), for the failure messages. */
+const printed = new WeakMap<ChildProcess, string[]>();
+
 /** Starts `node dist/server/main.js` (what `npm start` runs after set-up). */
 function startMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'dist/server/main.js')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/server/main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const out: string[] = [];
+  printed.set(child, out);
+  child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => out.push(d.toString()));
+  return child;
 }
 
-async function waitReady(url: string, timeoutMs: number): Promise<number> {
+/**
+ * Polls `/readyz` of `child` until 200; returns how long it took. Otherwise kills it (a later
+ * test must not meet it) and throws with its exit status and the end of what it printed.
+ */
+async function waitReady(url: string, timeoutMs: number, child: ChildProcess): Promise<number> {
   const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
+  while (Date.now() - started < timeoutMs && child.exitCode === null && child.signalCode === null) {
     try {
       const res = await fetch(url + '/readyz');
       if (res.status === 200) return Date.now() - started;
@@ -28,7 +40,13 @@ async function waitReady(url: string, timeoutMs: number): Promise<number> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('service did not become ready');
+  const status = child.exitCode ?? child.signalCode;
+  if (status === null) {
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+  const tail = (printed.get(child) ?? []).join('').split('\n').slice(-15).join('\n');
+  throw new Error(`service did not become ready within ${timeoutMs} ms (${status === null ? 'still running after' : `exited with ${status} after`} ${Date.now() - started} ms); it printed:\n${tail}`);
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -55,7 +73,7 @@ describe('npm start on the embedded database', function () {
     const url = `http://127.0.0.1:${port}`;
 
     const first = startMain(env);
-    const readyMs = await waitReady(url, 15_000);
+    const readyMs = await waitReady(url, 15_000, first);
     expect(readyMs).to.be.lessThan(15_000);
     expect(ferretdbPids(dataDir)).to.have.length(1);
     const client = await mongoose.mongo.MongoClient.connect(`mongodb://127.0.0.1:${dbPort}/witness_bridge`);
@@ -67,7 +85,7 @@ describe('npm start on the embedded database', function () {
 
     const second = startMain(env);
     try {
-      await waitReady(url, 15_000);
+      await waitReady(url, 15_000, second);
       const again = await mongoose.mongo.MongoClient.connect(`mongodb://127.0.0.1:${dbPort}/witness_bridge`);
       const doc = await again.db().collection('restart_probe').findOne({ marker: 'written-by-first-start' });
       await again.close();
@@ -81,16 +99,14 @@ describe('npm start on the embedded database', function () {
 
   it('refuses to start with a message naming a bad variable', async () => {
     const child = startMain({ PORT: 'not-a-port', DATA_DIR: dataDir });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await exited(child)).to.equal(78);
-    expect(stderr).to.match(/PORT/);
+    expect(printed.get(child)!.join('')).to.match(/PORT/);
   });
 
   it('leaves no database behind when the service is killed outright', async () => {
     const port = await freePort();
     const child = startMain({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIA_WORKERS: '1' });
-    await waitReady(`http://127.0.0.1:${port}`, 15_000);
+    await waitReady(`http://127.0.0.1:${port}`, 15_000, child);
     expect(ferretdbPids(dataDir)).to.have.length(1);
     child.kill('SIGKILL');
     await exited(child);
@@ -111,7 +127,7 @@ describe('the service is killed outright during a write burst', function () {
     const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), LOG_LEVEL: 'warn', MEDIA_WORKERS: '1', ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password };
     const url = `http://127.0.0.1:${port}`;
     const first = startMain(env);
-    await waitReady(url, 15_000);
+    await waitReady(url, 15_000, first);
     const fx = await buildFixture({ url }, admin, 3);
     let acked = 0;
     let killedAt = 0;
@@ -128,13 +144,11 @@ describe('the service is killed outright during a write burst', function () {
     expect(outcomes.every((o) => o.status === 201 || o.status === 0), 'answers were 201 or no answer').to.equal(true);
 
     const second = startMain(env);
-    let out = '';
-    second.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const restartedAt = Date.now();
     try {
-      const readyMs = await waitReady(url, 10_000);
+      const readyMs = await waitReady(url, 10_000, second);
       console.log(`      measured: ready ${readyMs} ms after the restart (${Date.now() - killedAt} ms after the kill)`);
-      expect(out).to.include('startRecovery() the previous run did not stop cleanly; reconciled before serving');
+      expect(printed.get(second)!.join('')).to.include('startRecovery() the previous run did not stop cleanly; reconciled before serving');
       expect(Date.now() - restartedAt).to.be.below(10_000);
       const client = await mongoose.mongo.MongoClient.connect(`mongodb://127.0.0.1:${dbPort}/witness_bridge`);
       try {
