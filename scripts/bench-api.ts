@@ -182,7 +182,8 @@ async function main(): Promise<void> {
   const db = await EmbeddedDatabase.create({ bin: path.resolve('tools/ferretdb/bin/ferretdb'), dataDir: path.join(dir, 'db'), port: 0, logger: createLogger('silent') });
   let service: Service | undefined;
   try {
-    const env = { ...process.env, MONGODB_URI: db.uri, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dir, MEDIA_WORKERS: '1', ADMIN_USERNAME: 'bench-admin', ADMIN_PASSWORD: 'bench-admin-password' };
+    // RTC_PORT 0: any free port for the worker (the default, 40000, may be held by a client of an earlier test).
+    const env = { ...process.env, MONGODB_URI: db.uri, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dir, MEDIA_WORKERS: '1', RTC_PORT: '0', ADMIN_USERNAME: 'bench-admin', ADMIN_PASSWORD: 'bench-admin-password' };
     service = await Service.create(loadConfig(env), createLogger('warn'));
     const t0 = Date.now();
     const live = await fill();

@@ -23,7 +23,7 @@ export async function browserTimeToFirstFrame(joins: number, verbose: boolean): 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wb-bench-'));
   const logger = createLogger('silent');
   const db = await EmbeddedDatabase.create({ bin: path.join(ROOT, 'tools/ferretdb/bin/ferretdb'), dataDir: dir, port: 0, logger });
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', MONGODB_URI: db.uri, DATA_DIR: dir, MEDIA_WORKERS: '1', ...SCENARIO_ADMIN_ENV });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', MONGODB_URI: db.uri, DATA_DIR: dir, MEDIA_WORKERS: '1', RTC_PORT: '0', ...SCENARIO_ADMIN_ENV });
   const service = await Service.create(config, logger);
   const url = `http://127.0.0.1:${service.port}`;
   const browser = await launchChromium();

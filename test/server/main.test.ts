@@ -8,6 +8,13 @@ import { freePort } from '../../server/db/embedded.js';
 import { ROOT } from '../support/hooks.js';
 import { buildFixture, burst, call, expectEveryRecordAudited, expectFiguresEqualRecount, sentenceBody, type Outcome } from './db/support.js';
 
+/**
+ * The workers' WebRTC port is taken from the free ones (as in every other test): the default,
+ * 40000, lies in the machine's ephemeral range, where a browser or client of an earlier test may
+ * hold it, and the start then fails (`uv_udp_bind() failed … address already in use`).
+ */
+const ANY_RTC_PORT = { RTC_PORT: '0' } as const;
+
 /** What each started service printed (stdout and stderr), for the failure messages. */
 const printed = new WeakMap<ChildProcess, string[]>();
 
@@ -69,7 +76,7 @@ describe('npm start on the embedded database', function () {
 
   it('serves /readyz 200 within 15 s, stops cleanly on SIGTERM and keeps its data for the next start', async () => {
     const [port, dbPort] = await Promise.all([freePort(), freePort()]);
-    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), LOG_LEVEL: 'warn', MEDIA_WORKERS: '1' };
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), LOG_LEVEL: 'warn', MEDIA_WORKERS: '1', ...ANY_RTC_PORT };
     const url = `http://127.0.0.1:${port}`;
 
     const first = startMain(env);
@@ -105,7 +112,7 @@ describe('npm start on the embedded database', function () {
 
   it('leaves no database behind when the service is killed outright', async () => {
     const port = await freePort();
-    const child = startMain({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIA_WORKERS: '1' });
+    const child = startMain({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', MEDIA_WORKERS: '1', ...ANY_RTC_PORT });
     await waitReady(`http://127.0.0.1:${port}`, 15_000, child);
     expect(ferretdbPids(dataDir)).to.have.length(1);
     child.kill('SIGKILL');
@@ -124,7 +131,7 @@ describe('the service is killed outright during a write burst', function () {
   it('the next start finds the unclean stop and reconciles before it is ready (within 10 s): no acknowledged write lost, every record audited once, figures equal a recount', async () => {
     const [port, dbPort] = await Promise.all([freePort(), freePort()]);
     const admin = { username: 'admin', password: 'admin-password-for-kill-test' };
-    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), LOG_LEVEL: 'warn', MEDIA_WORKERS: '1', ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password };
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), LOG_LEVEL: 'warn', MEDIA_WORKERS: '1', ...ANY_RTC_PORT, ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password };
     const url = `http://127.0.0.1:${port}`;
     const first = startMain(env);
     await waitReady(url, 15_000, first);
