@@ -16,7 +16,7 @@ import type { Database } from './db/database.js';
 import type { RunRegistry } from './db/runs.js';
 
 /** How often the running service looks for leftovers. */
-const SWEEP_MS = 5000;
+export const SWEEP_MS = 5000;
 
 /** What start-up recovery found and did, for the log and the tests. */
 export interface StartupRecovery {

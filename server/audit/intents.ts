@@ -66,7 +66,7 @@ function modelOf(collection: string): mongoose.Model<unknown> | undefined {
 }
 
 /** How long to wait before looking a second time for a write that seems not to have happened. */
-const SECOND_LOOK_MS = 1500;
+export const SECOND_LOOK_MS = 1500;
 
 /** Writes intents around recorded writes and settles those left behind. */
 export class IntentJournal {
@@ -94,7 +94,7 @@ export class IntentJournal {
       } catch (err) {
         // A failed write may still have happened (the connection broke after the server applied
         // it): the record decides, now if the database answers, or at the next reconciliation.
-        await this.#settle({ _id, run: this.deps.run, event: stored, record, report: report ?? null }, new Set()).catch(() => undefined);
+        await this.#settle({ _id, run: this.deps.run, event: stored, record, report: report ?? null }).catch(() => undefined);
         throw err;
       }
       if (report) await this.deps.contribute?.(report, intent);
@@ -106,40 +106,58 @@ export class IntentJournal {
     }
   }
 
-  /** Settles the intents of `runs` that are not running here; see the module comment. */
+  /**
+   * Settles the intents of `runs` that are not running here; see the module comment. Those whose
+   * write does not show at the first look are looked at again together, once, after
+   * `SECOND_LOOK_MS`: a pass over many of them takes that long once, not once per intent.
+   */
   async reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
     let completed = 0;
     let dropped = 0;
     if (runs.length === 0) return { completed, dropped };
-    const left = await AuditIntentModel.find({ run: { $in: [...runs] } }).lean<StoredIntent[]>();
-    for (const intent of left) {
-      if (this.#running.has(intent._id.toHexString())) continue;
+    const unseen: StoredIntent[] = [];
+    const settle = async (intent: StoredIntent, last: boolean): Promise<void> => {
+      if (this.#running.has(intent._id.toHexString())) return;
       // Read again: a write that finished since the list was read has deleted its intent, and
       // settling it again could count its contribution a second time once it has been folded.
-      if (!(await AuditIntentModel.exists({ _id: intent._id }))) continue;
+      if (!(await AuditIntentModel.exists({ _id: intent._id }))) return;
       try {
-        if ((await this.#settle(intent, deadRuns)) === 'completed') completed++;
-        else dropped++;
+        const outcome = await this.#look(intent, deadRuns, last);
+        if (outcome === 'completed') completed++;
+        else if (outcome === 'dropped') dropped++;
+        else unseen.push(intent);
       } catch (err) {
         // Without the database nothing can be settled: the whole reconciliation is retried. Any
         // other failure concerns this intent alone; it must not keep the others (or the service) waiting.
         if (isConnectivityError(err)) throw err;
         this.deps.logger.error({ err, intent: intent._id.toHexString() }, 'reconcile() could not settle an intent; left for the next pass');
       }
+    };
+    for (const intent of await AuditIntentModel.find({ run: { $in: [...runs] } }).lean<StoredIntent[]>()) await settle(intent, false);
+    if (unseen.length > 0) {
+      await new Promise((r) => setTimeout(r, SECOND_LOOK_MS));
+      for (const intent of unseen.splice(0)) await settle(intent, true);
     }
     if (completed + dropped > 0) this.deps.logger.warn({ runs, completed, dropped }, 'reconcile() settled intents left by an interrupted run');
     return { completed, dropped };
   }
 
-  async #settle(intent: StoredIntent, deadRuns: ReadonlySet<string>): Promise<'completed' | 'dropped'> {
-    let applied = await this.#applied(intent, deadRuns);
-    if (!applied) {
-      // A write sent just before an outage can still reach the database when it resumes (a
-      // stopped process answers its queued commands first): look again before deciding it never
-      // happened, or a record could land after its intent was dropped, without its event.
-      await new Promise((r) => setTimeout(r, SECOND_LOOK_MS));
-      applied = await this.#applied(intent, deadRuns);
-    }
+  /** Settles one intent of this process's own failed write, with its second look (see `#look`). */
+  async #settle(intent: StoredIntent): Promise<void> {
+    if ((await this.#look(intent, new Set(), false)) !== 'unseen') return;
+    await new Promise((r) => setTimeout(r, SECOND_LOOK_MS));
+    await this.#look(intent, new Set(), true);
+  }
+
+  /**
+   * One look at an intent: if its write shows, its contribution and event are completed and it
+   * is deleted; if not, it is dropped, but only at the `last` look. A write sent just before an
+   * outage can still reach the database when it resumes (a stopped process answers its queued
+   * commands first): dropped at the first look, its record could land without its event.
+   */
+  async #look(intent: StoredIntent, deadRuns: ReadonlySet<string>, last: boolean): Promise<'completed' | 'dropped' | 'unseen'> {
+    const applied = await this.#applied(intent, deadRuns);
+    if (!applied && !last) return 'unseen';
     if (applied) {
       if (intent.report) await this.deps.contribute?.(intent.report, intent._id.toHexString());
       await this.deps.append(intent.event, intent._id, true);

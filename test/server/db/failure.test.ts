@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { SECOND_LOOK_MS } from '../../../server/audit/intents.js';
 import { EmbeddedDatabase, freePort } from '../../../server/db/embedded.js';
+import { SWEEP_MS } from '../../../server/recovery.js';
 import { createLogger } from '../../../server/logger.js';
 import { ROOT } from '../../support/hooks.js';
 import request from 'supertest';
@@ -52,13 +54,16 @@ async function stopUntilAway(svc: TestService, pid: number): Promise<void> {
   expect(svc.service.database.available, 'the monitor took the database for away').to.equal(false);
 }
 
-async function expectConsistent(fx: Fixture): Promise<{ records: number; reconciled: number }> {
+async function expectConsistent(fx: Fixture, what: string): Promise<{ records: number; reconciled: number }> {
   const db = mongoose.connection.db!;
   // Requests answered 503 during the outage carry on in the service and may still be between
-  // their record and its event (or looking a second time before dropping an intent): the state is
-  // judged once no intent is left, at most 10 s (the check below still requires none).
-  const until = Date.now() + 10_000;
+  // their record and its event, and an intent a failed request left behind waits for the next
+  // sweep (every SWEEP_MS) and its second look: the state is judged once no intent is left, at
+  // most two sweeps and a second look later (the check below still requires none).
+  const from = Date.now();
+  const until = from + 2 * SWEEP_MS + SECOND_LOOK_MS + 1000;
   while ((await db.collection('audit_intents').countDocuments({})) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  measured[`${what}IntentsSettledMs`] = Date.now() - from;
   const left = await db.collection('audit_intents').find({}).toArray();
   if (left.length > 0) {
     const recovery = capturedLogs.filter((l) => /reconcil|sweep|setState|intent/.test(l)).slice(-15);
@@ -129,7 +134,7 @@ describe('the embedded database crashes or hangs', function () {
     expect(await expectAcknowledgedKept(outcomes)).to.be.at.least(60);
     const after = await call(svc, 'POST', '/api/sentences', fx.token, sentenceBody(fx.defendants[160]!, 1));
     expect(after.status, 'writes work again').to.equal(201);
-    await expectConsistent(fx);
+    await expectConsistent(fx, 'sigkill');
   });
 
   it('SIGSTOP for 10 s: every request answers 503 within 1 s (longer only as the monitor waits longer after slow pings), none hangs, all recovers after SIGCONT', async function () {
@@ -159,7 +164,7 @@ describe('the embedded database crashes or hangs', function () {
     expect(embedded.pid, 'the same process carries on').to.equal(pid);
     const after = await call(svc, 'POST', '/api/sentences', fx.token, sentenceBody(fx.defendants[199]!, 2));
     expect([201, 409], 'writes work again').to.include(after.status);
-    await expectConsistent(fx);
+    await expectConsistent(fx, 'sigstop');
   });
 });
 
@@ -308,7 +313,7 @@ describe('an external database (MONGODB_URI) goes away and comes back', function
       const after = await burst(fx.defendants.slice(30, 40), 4, (d, i) => call(svc, 'POST', '/api/sentences', fx.token, sentenceBody(d, 30 + i)));
       expect(after.map((o) => o.status)).to.deep.equal(new Array(10).fill(201));
       expect(await expectAcknowledgedKept([...first, ...after])).to.equal(30);
-      await expectConsistent(fx);
+      await expectConsistent(fx, 'external');
     } finally {
       await svc.close();
       await db.close();

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { SECOND_LOOK_MS } from '../../../server/audit/intents.js';
 import { sentenceRecorded } from '../../../server/reports/index.js';
 import { testDatabaseUri } from '../../support/hooks.js';
 import { SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
@@ -82,5 +83,40 @@ describe('start-up after an unclean stop', function () {
     expect(report.body.rows[0]).to.deep.include({ group: '2025', defendantsSentenced: '<3' });
     const verify = await request(b.url).get('/api/audit/verify').set('Authorization', bearer(tokenB)).expect(200);
     expect(verify.body, JSON.stringify(verify.body)).to.include({ ok: true, status: 'ok' });
+  });
+});
+
+describe('reconciliation of intents whose write does not show', function () {
+  this.timeout(60_000);
+  let svc: TestService | undefined;
+  after(async () => {
+    await svc?.close();
+  });
+
+  it('looks at them all a second time together after one wait, completing a write that landed meanwhile and dropping the rest', async () => {
+    const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_reconcile_looks'));
+    await fresh.db().dropDatabase();
+    await fresh.close();
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reconcile_looks') });
+    const db = mongoose.connection.db!;
+    const run = 'a-dead-run';
+    const intentFor = (sentenceId: mongoose.Types.ObjectId) => ({ _id: new mongoose.Types.ObjectId(), run, at: new Date(), event: { actor: system, action: 'sentence.create', target: `sentence:${sentenceId.toHexString()}`, outcome: 'success', details: { trialId: 't-looks' } }, record: { collection: 'sentences', id: sentenceId, change: 'create' }, report: null });
+    const never = Array.from({ length: 8 }, () => intentFor(new mongoose.Types.ObjectId()));
+    const lateId = new mongoose.Types.ObjectId();
+    const late = intentFor(lateId);
+    await db.collection('audit_intents').insertMany([late, ...never]);
+
+    const started = Date.now();
+    const pass = svc.service.api.audit.reconcile([run]);
+    // The write of `late` reaches the database while the pass waits for its second look.
+    await new Promise((r) => setTimeout(r, SECOND_LOOK_MS / 2));
+    await db.collection('sentences').insertOne({ _id: lateId, trialId: 't-looks', defendantId: 'd1', date: new Date('2025-05-01'), year: 2025, termMonths: 0, outcome: 'acquitted', countryPair: null, createdBy: 'x' });
+    expect(await pass).to.deep.equal({ completed: 1, dropped: 8 });
+    const took = Date.now() - started;
+    // One intent at a time, each with its own wait, would take 9 waits.
+    expect(took, 'one second look for the whole pass').to.be.within(SECOND_LOOK_MS, 4 * SECOND_LOOK_MS);
+    expect(await db.collection('audit_intents').countDocuments({ run })).to.equal(0);
+    expect(await db.collection('audit_events').findOne({ _id: late._id })).to.deep.include({ target: `sentence:${lateId.toHexString()}`, reconciled: true });
+    expect(await db.collection('audit_events').countDocuments({ _id: { $in: never.map((i) => i._id) } }), 'no event for a record never stored').to.equal(0);
   });
 });
