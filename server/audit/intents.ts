@@ -11,7 +11,8 @@
  *
  * An intent left behind (the service or the database died, the request was cut off) is settled
  * by reconciliation: if the record shows the write happened, steps 3 to 5 are finished and the
- * event says `reconciled: true`; if not, the intent is dropped and no event is written. Runs
+ * event says `reconciled: true`; if it still does not show at a second look (`#look`), the intent
+ * is dropped and no event is written. Reconciliations in one process run one at a time. Runs
  * that died are reconciled before the service reports ready; this run's own intents after its
  * database comes back, and every few seconds while it runs.
  */
@@ -72,6 +73,8 @@ export const SECOND_LOOK_MS = 1500;
 export class IntentJournal {
   /** Intents of writes still running in this process: reconciliation leaves them alone. */
   readonly #running = new Set<string>();
+  /** The reconciliation pass running or last run (passes run one at a time). */
+  #reconciling: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: IntentDeps) {}
 
@@ -109,9 +112,17 @@ export class IntentJournal {
   /**
    * Settles the intents of `runs` that are not running here; see the module comment. Those whose
    * write does not show at the first look are looked at again together, once, after
-   * `SECOND_LOOK_MS`: a pass over many of them takes that long once, not once per intent.
+   * `SECOND_LOOK_MS`: a pass over many of them takes that long once, not once per intent. Passes
+   * run one after another: two at once could both complete one intent, and the second would add
+   * its report contribution again after the first one's had been folded.
    */
-  async reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
+  reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
+    const pass = this.#reconciling.then(() => this.#reconcile(runs, deadRuns));
+    this.#reconciling = pass.catch(() => undefined);
+    return pass;
+  }
+
+  async #reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
     let completed = 0;
     let dropped = 0;
     if (runs.length === 0) return { completed, dropped };
@@ -133,12 +144,17 @@ export class IntentJournal {
         this.deps.logger.error({ err, intent: intent._id.toHexString() }, 'reconcile() could not settle an intent; left for the next pass');
       }
     };
-    for (const intent of await AuditIntentModel.find({ run: { $in: [...runs] } }).lean<StoredIntent[]>()) await settle(intent, false);
-    if (unseen.length > 0) {
-      await new Promise((r) => setTimeout(r, SECOND_LOOK_MS));
-      for (const intent of unseen.splice(0)) await settle(intent, true);
+    try {
+      for (const intent of await AuditIntentModel.find({ run: { $in: [...runs] } }).lean<StoredIntent[]>()) await settle(intent, false);
+      if (unseen.length > 0) {
+        this.deps.logger.debug({ runs, unseen: unseen.length }, 'reconcile() waiting to look a second time');
+        await new Promise((r) => setTimeout(r, SECOND_LOOK_MS));
+        for (const intent of unseen.splice(0)) await settle(intent, true);
+      }
+    } finally {
+      // Also when the database went away half-way: what was settled stays settled.
+      if (completed + dropped > 0) this.deps.logger.warn({ runs, completed, dropped }, 'reconcile() settled intents left by an interrupted run');
     }
-    if (completed + dropped > 0) this.deps.logger.warn({ runs, completed, dropped }, 'reconcile() settled intents left by an interrupted run');
     return { completed, dropped };
   }
 

@@ -5,7 +5,7 @@ import { SECOND_LOOK_MS } from '../../../server/audit/intents.js';
 import { sentenceRecorded } from '../../../server/reports/index.js';
 import { testDatabaseUri } from '../../support/hooks.js';
 import { SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
-import { startTestService, type TestService } from '../../support/service.js';
+import { capturedLogs, startTestService, type TestService } from '../../support/service.js';
 
 const system = { kind: 'system' } as const;
 
@@ -88,16 +88,18 @@ describe('start-up after an unclean stop', function () {
 
 describe('reconciliation of intents whose write does not show', function () {
   this.timeout(60_000);
-  let svc: TestService | undefined;
+  let svc: TestService;
+  before(async () => {
+    const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_reconcile_looks'));
+    await fresh.db().dropDatabase();
+    await fresh.close();
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reconcile_looks') });
+  });
   after(async () => {
     await svc?.close();
   });
 
   it('looks at them all a second time together after one wait, completing a write that landed meanwhile and dropping the rest', async () => {
-    const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_reconcile_looks'));
-    await fresh.db().dropDatabase();
-    await fresh.close();
-    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reconcile_looks') });
     const db = mongoose.connection.db!;
     const run = 'a-dead-run';
     const intentFor = (sentenceId: mongoose.Types.ObjectId) => ({ _id: new mongoose.Types.ObjectId(), run, at: new Date(), event: { actor: system, action: 'sentence.create', target: `sentence:${sentenceId.toHexString()}`, outcome: 'success', details: { trialId: 't-looks' } }, record: { collection: 'sentences', id: sentenceId, change: 'create' }, report: null });
@@ -106,17 +108,30 @@ describe('reconciliation of intents whose write does not show', function () {
     const late = intentFor(lateId);
     await db.collection('audit_intents').insertMany([late, ...never]);
 
+    const logged = capturedLogs.length;
     const started = Date.now();
     const pass = svc.service.api.audit.reconcile([run]);
     // The write of `late` reaches the database while the pass waits for its second look.
-    await new Promise((r) => setTimeout(r, SECOND_LOOK_MS / 2));
+    const waiting = (): boolean => capturedLogs.slice(logged).some((l) => l.includes('waiting to look a second time') && l.includes(run));
+    while (!waiting() && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 10));
     await db.collection('sentences').insertOne({ _id: lateId, trialId: 't-looks', defendantId: 'd1', date: new Date('2025-05-01'), year: 2025, termMonths: 0, outcome: 'acquitted', countryPair: null, createdBy: 'x' });
     expect(await pass).to.deep.equal({ completed: 1, dropped: 8 });
     const took = Date.now() - started;
-    // One intent at a time, each with its own wait, would take 9 waits.
-    expect(took, 'one second look for the whole pass').to.be.within(SECOND_LOOK_MS, 4 * SECOND_LOOK_MS);
+    // One intent at a time, each with its own wait, would take at least 8 waits.
+    expect(took, 'one second look for the whole pass').to.be.within(SECOND_LOOK_MS, 7 * SECOND_LOOK_MS);
     expect(await db.collection('audit_intents').countDocuments({ run })).to.equal(0);
     expect(await db.collection('audit_events').findOne({ _id: late._id })).to.deep.include({ target: `sentence:${lateId.toHexString()}`, reconciled: true });
     expect(await db.collection('audit_events').countDocuments({ _id: { $in: never.map((i) => i._id) } }), 'no event for a record never stored').to.equal(0);
+  });
+
+  it('two passes asked for at once (a sweep and a reconnection) settle an intent once', async () => {
+    const db = mongoose.connection.db!;
+    const run = 'another-dead-run';
+    const stored = { _id: new mongoose.Types.ObjectId(), trialId: 't-twice', defendantId: 'd1', date: new Date('2025-05-01'), year: 2025, termMonths: 0, outcome: 'acquitted', countryPair: null, createdBy: 'x' };
+    await db.collection('sentences').insertOne(stored);
+    await db.collection('audit_intents').insertOne({ _id: new mongoose.Types.ObjectId(), run, at: new Date(), event: { actor: system, action: 'sentence.create', target: `sentence:${stored._id.toHexString()}`, outcome: 'success', details: { trialId: 't-twice' } }, record: { collection: 'sentences', id: stored._id, change: 'create' }, report: null });
+    const passes = await Promise.all([svc.service.api.audit.reconcile([run]), svc.service.api.audit.reconcile([run])]);
+    expect(passes.map((p) => p.completed)).to.deep.equal([1, 0]);
+    expect(await db.collection('audit_events').countDocuments({ target: `sentence:${stored._id.toHexString()}` })).to.equal(1);
   });
 });
