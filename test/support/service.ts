@@ -77,6 +77,18 @@ export async function startTestService(env: Record<string, string | undefined> =
   };
 }
 
+/** Drops the test database `name` (on the suite's FerretDB) and returns its URI, for a service that starts empty. */
+export async function emptyTestDatabase(name: string): Promise<string> {
+  const uri = testDatabaseUri(name);
+  const client = await mongoose.mongo.MongoClient.connect(uri);
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
+  return uri;
+}
+
 /** Removes every document of every collection (between tests). */
 export async function clearDatabase(): Promise<void> {
   const db = mongoose.connection.db;

@@ -3,9 +3,8 @@ import { createHash, createHmac } from 'node:crypto';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { canonicalJson } from '../../../server/audit/chain.js';
-import { testDatabaseUri } from '../../support/hooks.js';
 import { SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
-import { startTestService, type TestService } from '../../support/service.js';
+import { emptyTestDatabase, startTestService, type TestService } from '../../support/service.js';
 
 type Stored = { _id: unknown; seq: number; at: Date; actor: { kind: string }; action: string; target: string; outcome: string; details: unknown; reconciled: boolean; kid: string; prevHash: string; hash: string };
 
@@ -25,10 +24,7 @@ describe('audit chain anchoring', function () {
   const verify = async () => (await request(svc.url).get('/api/audit/verify').set('Authorization', bearer(token)).expect(200)).body as { ok: boolean; status: string; firstBrokenAt: number | null; reason: string | null; events: number; checkpoint: { seq: number; source: string } | null };
 
   before(async () => {
-    const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_audit_anchor'));
-    await fresh.db().dropDatabase();
-    await fresh.close();
-    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_audit_anchor') });
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: await emptyTestDatabase('wb_audit_anchor') });
     token = (await request(svc.url).post('/api/auth/login').send({ username: 'admin', password: SCENARIO_ADMIN_ENV.ADMIN_PASSWORD }).expect(200)).body.token as string;
     for (let i = 0; i < 70; i++) await svc.service.api.audit.append({ actor: { kind: 'system' }, action: 'test.anchor', target: `test:${i}`, outcome: 'success', details: { i } });
     await svc.service.api.audit.drain();

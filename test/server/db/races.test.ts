@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { STUCK_MS, updateVersioned, writeAtRevision } from '../../../server/db/versioned.js';
 import type { RoomTicket } from '../../../server/signaling/ports.js';
-import { testDatabaseUri } from '../../support/hooks.js';
 import { SCENARIO_ADMIN_ENV } from '../../support/scenario.js';
-import { capturedLogs, startTestService, type TestService } from '../../support/service.js';
+import { capturedLogs, emptyTestDatabase, startTestService, type TestService } from '../../support/service.js';
 import { buildFixture, burst, callRetrying as call, expectFiguresEqualRecount, recount, sentenceBody, type Fixture } from './support.js';
 
 const ADMIN = { username: SCENARIO_ADMIN_ENV.ADMIN_USERNAME, password: SCENARIO_ADMIN_ENV.ADMIN_PASSWORD };
@@ -48,10 +47,7 @@ describe('concurrent writes on FerretDB', function () {
   let svc: TestService;
   let fx: Fixture;
   before(async () => {
-    const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_races'));
-    await fresh.db().dropDatabase();
-    await fresh.close();
-    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_races') });
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: await emptyTestDatabase('wb_races') });
     fx = await buildFixture(svc, ADMIN, 4);
   });
   after(async () => {

@@ -5,7 +5,7 @@ import { SECOND_LOOK_MS } from '../../../server/audit/intents.js';
 import { sentenceRecorded } from '../../../server/reports/index.js';
 import { testDatabaseUri } from '../../support/hooks.js';
 import { SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
-import { capturedLogs, startTestService, type TestService } from '../../support/service.js';
+import { capturedLogs, emptyTestDatabase, startTestService, type TestService } from '../../support/service.js';
 
 const system = { kind: 'system' } as const;
 
@@ -26,10 +26,7 @@ describe('start-up after an unclean stop', function () {
   });
 
   it('finds the run that did not stop cleanly and settles what it left half-done before serving', async () => {
-    const fresh = await mongoose.mongo.MongoClient.connect(uri());
-    await fresh.db().dropDatabase();
-    await fresh.close();
-    a = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: uri() });
+    a = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: await emptyTestDatabase('wb_reconcile') });
     const token = await adminToken(a);
     const witness = await request(a.url)
       .post('/api/witnesses')
@@ -90,10 +87,7 @@ describe('reconciliation of intents whose write does not show', function () {
   this.timeout(60_000);
   let svc: TestService;
   before(async () => {
-    const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_reconcile_looks'));
-    await fresh.db().dropDatabase();
-    await fresh.close();
-    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_reconcile_looks') });
+    svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: await emptyTestDatabase('wb_reconcile_looks') });
   });
   after(async () => {
     await svc?.close();

@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { leavesDoubt, protect, SECONDARY_MARKER } from '../../../server/reports/suppression.js';
-import { testDatabaseUri } from '../../support/hooks.js';
 import { SCENARIO_ADMIN_ENV, bearer } from '../../support/scenario.js';
-import { startTestService, type TestService } from '../../support/service.js';
+import { emptyTestDatabase, startTestService, type TestService } from '../../support/service.js';
 
 const YEARS = [2021, 2022, 2023];
 const PAIRS = ['BG-MK', 'MD-MK', 'RO-MK', 'UA-MK'];
@@ -55,10 +54,7 @@ describe('report suppression', () => {
     let svc: TestService;
     let token: string;
     before(async () => {
-      const fresh = await mongoose.mongo.MongoClient.connect(testDatabaseUri('wb_suppression'));
-      await fresh.db().dropDatabase();
-      await fresh.close();
-      svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: testDatabaseUri('wb_suppression') });
+      svc = await startTestService({ ...SCENARIO_ADMIN_ENV, MONGODB_URI: await emptyTestDatabase('wb_suppression') });
       const db = mongoose.connection.db!;
       const sessions = [];
       const sentences = [];
