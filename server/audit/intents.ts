@@ -12,7 +12,7 @@
  * An intent left behind (the service or the database died, the request was cut off) is settled
  * by reconciliation: if the record shows the write happened, steps 3 to 5 are finished and the
  * event says `reconciled: true`; if it still does not show at a second look (`#look`), the intent
- * is dropped and no event is written. Reconciliations in one process run one at a time. Runs
+ * is dropped and no event is written. Two passes of one process never settle one intent. Runs
  * that died are reconciled before the service reports ready; this run's own intents after its
  * database comes back, and every few seconds while it runs.
  */
@@ -73,8 +73,8 @@ export const SECOND_LOOK_MS = 1500;
 export class IntentJournal {
   /** Intents of writes still running in this process: reconciliation leaves them alone. */
   readonly #running = new Set<string>();
-  /** The reconciliation pass running or last run (passes run one at a time). */
-  #reconciling: Promise<unknown> = Promise.resolve();
+  /** Intents a reconciliation pass of this process has taken on: other passes leave them alone. */
+  readonly #settling = new Set<string>();
 
   constructor(private readonly deps: IntentDeps) {}
 
@@ -112,23 +112,24 @@ export class IntentJournal {
   /**
    * Settles the intents of `runs` that are not running here; see the module comment. Those whose
    * write does not show at the first look are looked at again together, once, after
-   * `SECOND_LOOK_MS`: a pass over many of them takes that long once, not once per intent. Passes
-   * run one after another: two at once could both complete one intent, and the second would add
-   * its report contribution again after the first one's had been folded.
+   * `SECOND_LOOK_MS`: a pass over many of them takes that long once, not once per intent. An
+   * intent another pass is settling (the sweep and a reconnection can overlap) is left to it: both
+   * could complete it, and the second add its report contribution again after the first one's
+   * had been folded. Passes do not wait for each other, so a pass hung on a lost connection
+   * cannot hold up the recovery.
    */
-  reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
-    const pass = this.#reconciling.then(() => this.#reconcile(runs, deadRuns));
-    this.#reconciling = pass.catch(() => undefined);
-    return pass;
-  }
-
-  async #reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
+  async reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
     let completed = 0;
     let dropped = 0;
     if (runs.length === 0) return { completed, dropped };
     const unseen: StoredIntent[] = [];
+    /** Intents this pass has taken on, given back when it ends. */
+    const mine = new Set<string>();
     const settle = async (intent: StoredIntent, last: boolean): Promise<void> => {
-      if (this.#running.has(intent._id.toHexString())) return;
+      const id = intent._id.toHexString();
+      if (this.#running.has(id) || (this.#settling.has(id) && !mine.has(id))) return;
+      this.#settling.add(id);
+      mine.add(id);
       // Read again: a write that finished since the list was read has deleted its intent, and
       // settling it again could count its contribution a second time once it has been folded.
       if (!(await AuditIntentModel.exists({ _id: intent._id }))) return;
@@ -152,6 +153,7 @@ export class IntentJournal {
         for (const intent of unseen.splice(0)) await settle(intent, true);
       }
     } finally {
+      for (const id of mine) this.#settling.delete(id);
       // Also when the database went away half-way: what was settled stays settled.
       if (completed + dropped > 0) this.deps.logger.warn({ runs, completed, dropped }, 'reconcile() settled intents left by an interrupted run');
     }
