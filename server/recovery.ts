@@ -6,7 +6,8 @@
  *   intents settled, their report contributions added); then the report figures are built if
  *   there are none and the ledger's compactor starts;
  * - after every reconnection to the database, before it counts as up again: this run's own
- *   writes cut off by the outage are reconciled;
+ *   writes cut off by the outage are reconciled (those a sweep is settling at that moment are
+ *   left to it);
  * - every few seconds: intents of this run left by failed requests, and runs of other instances
  *   that died meanwhile.
  */

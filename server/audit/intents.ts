@@ -88,9 +88,11 @@ export class IntentJournal {
     const intent = _id.toHexString();
     // Plain JSON, as the event will be stored and MACed.
     const stored = JSON.parse(JSON.stringify(event)) as AuditInput;
-    await AuditIntentModel.create({ _id, run: this.deps.run, at: new Date(), event: stored, record, report: report ?? null });
+    // Running before it is stored: a pass whose list of intents comes back before this insert
+    // returns must not take it on while this write goes on.
     this.#running.add(intent);
     try {
+      await AuditIntentModel.create({ _id, run: this.deps.run, at: new Date(), event: stored, record, report: report ?? null });
       let result: T;
       try {
         result = await write({ intent, run: this.deps.run });
@@ -115,8 +117,8 @@ export class IntentJournal {
    * `SECOND_LOOK_MS`: a pass over many of them takes that long once, not once per intent. An
    * intent another pass is settling (the sweep and a reconnection can overlap) is left to it: both
    * could complete it, and the second add its report contribution again after the first one's
-   * had been folded. Passes do not wait for each other, so a pass hung on a lost connection
-   * cannot hold up the recovery.
+   * had been folded. Passes do not wait for each other: a pass hung reading on a lost connection
+   * holds up only the intents it has taken on (they are settled when it ends or by a later pass).
    */
   async reconcile(runs: readonly string[], deadRuns: ReadonlySet<string>): Promise<ReconcileReport> {
     let completed = 0;
@@ -130,10 +132,10 @@ export class IntentJournal {
       if (this.#running.has(id) || (this.#settling.has(id) && !mine.has(id))) return;
       this.#settling.add(id);
       mine.add(id);
-      // Read again: a write that finished since the list was read has deleted its intent, and
-      // settling it again could count its contribution a second time once it has been folded.
-      if (!(await AuditIntentModel.exists({ _id: intent._id }))) return;
       try {
+        // Read again: a write that finished since the list was read has deleted its intent, and
+        // settling it again could count its contribution a second time once it has been folded.
+        if (!(await AuditIntentModel.exists({ _id: intent._id }))) return;
         const outcome = await this.#look(intent, deadRuns, last);
         if (outcome === 'completed') completed++;
         else if (outcome === 'dropped') dropped++;
